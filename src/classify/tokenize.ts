@@ -1,0 +1,105 @@
+import { englishStopwords, PorterStemmer } from './natural-parts.js';
+
+export interface TokenizeOptions {
+  /** Keep `NWConnection` whole and also emit its parts `nw`, `connection`. */
+  splitIdentifiers?: boolean;
+  /** Emit error codes such as `-1009` and `code=4` as tokens of their own. */
+  errorCodes?: boolean;
+  /** Segment Chinese, Japanese and Korean runs with Intl.Segmenter instead of dropping them. */
+  cjk?: boolean;
+}
+
+export const defaultTokenizeOptions: Required<TokenizeOptions> = { splitIdentifiers: true, errorCodes: true, cjk: true };
+
+const stopwords = new Set(englishStopwords);
+const cjkRun = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+/gu;
+const wordPattern = /[\p{L}\p{N}_]+(?:['’][\p{L}]+)?/gu;
+const errorCodePattern = /(?:^|[\s(=:[])(-\d{3,6})\b|\b(?:code|error|err|status)\s*[=:]?\s*(-?\d{1,6})\b/giu;
+const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+const stemCache = new Map<string, string>();
+
+/** Removes what is never content: HTML comments, URLs, Markdown image links. */
+export function normalizeText(text: string): string {
+  return text
+    .replace(/<!--[\s\S]*?-->/g, ' ')
+    .replace(/!\[[^\]]*\]\([^)]*\)/g, ' ')
+    .replace(/https?:\/\/\S+/g, ' ');
+}
+
+function stem(word: string): string {
+  let stemmed = stemCache.get(word);
+  if (stemmed === undefined) {
+    stemmed = PorterStemmer.stem(word);
+    if (stemCache.size < 200_000) stemCache.set(word, stemmed);
+  }
+  return stemmed;
+}
+
+/** Splits `URLSessionWebSocketTask` into `url session web socket task`. */
+export function identifierParts(word: string): string[] {
+  return word
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .replace(/([a-z\d])([A-Z])/g, '$1 $2')
+    .replace(/_/g, ' ')
+    .split(' ')
+    .filter((part) => part.length > 0);
+}
+
+function isIdentifier(word: string): boolean {
+  return /[a-z][A-Z]|[A-Z]{2,}[a-z]|_/.test(word);
+}
+
+/**
+ * Turns free text into stemmed terms. Every term is a plain string used as a Map key, never an
+ * object property, so words like `constructor` or `__proto__` are ordinary terms.
+ */
+export function tokenize(text: string, options: TokenizeOptions = defaultTokenizeOptions): string[] {
+  const opts = { ...defaultTokenizeOptions, ...options };
+  const clean = normalizeText(text);
+  const terms: string[] = [];
+
+  if (opts.errorCodes) {
+    for (const match of clean.matchAll(errorCodePattern)) {
+      const code = match[1] ?? match[2];
+      if (code) terms.push(`#${code}`);
+    }
+  }
+
+  for (const match of clean.matchAll(wordPattern)) {
+    const raw = match[0].replace(/['’]s$/u, '');
+    if (opts.cjk && cjkRun.test(raw)) {
+      cjkRun.lastIndex = 0;
+      terms.push(...cjkTerms(raw));
+      continue;
+    }
+    cjkRun.lastIndex = 0;
+    if (opts.splitIdentifiers && isIdentifier(raw)) {
+      terms.push(raw.toLowerCase());
+      for (const part of identifierParts(raw)) addWord(part, terms);
+      continue;
+    }
+    addWord(raw, terms);
+  }
+  return terms;
+}
+
+function addWord(word: string, terms: string[]): void {
+  const lower = word.toLowerCase();
+  if (lower.length < 2 || stopwords.has(lower) || /^\d+$/.test(lower)) return;
+  terms.push(stem(lower));
+}
+
+function cjkTerms(text: string): string[] {
+  const out: string[] = [];
+  for (const part of text.split(/([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+)/u)) {
+    if (!part) continue;
+    if (/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u.test(part)) {
+      for (const segment of segmenter.segment(part)) {
+        if (segment.isWordLike) out.push(segment.segment);
+      }
+    } else {
+      addWord(part, out);
+    }
+  }
+  return out;
+}

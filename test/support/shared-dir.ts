@@ -1,0 +1,13 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** `../shared` beside the checkout (or SHARED_DIR), or null when it is absent. */
+export function sharedDir(): string | null {
+  const dir = process.env.SHARED_DIR ?? path.resolve(repoRoot, '..', 'shared');
+  return fs.existsSync(path.join(dir, 'corpus', 'questions.jsonl')) ? dir : null;
+}
+
+export const sharedMissingMessage = 'skipped: ../shared (the labelled corpus) is not beside this checkout';
