@@ -1,11 +1,11 @@
 import type { Bench, BenchContext, BenchResult } from './harness.js';
 
 /** Each benchmark lives in its own module; this runner loads the ones asked for, in order. */
-const benches: Record<string, () => Promise<{ run: Bench }>> = {
-  classify: () => import('./classify.bench.js'),
-  similar: () => import('./similar.bench.js'),
-  webhook: () => import('./webhook.bench.js'),
-};
+const benches = ['classify', 'similar', 'webhook'];
+
+async function load(name: string): Promise<{ run: Bench }> {
+  return (await import(new URL(`./${name}.bench.js`, import.meta.url).href)) as { run: Bench };
+}
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -15,10 +15,10 @@ async function main(): Promise<void> {
   const only = onlyIndex >= 0 ? args[onlyIndex + 1]?.split(',') : undefined;
   const context: BenchContext = { json, quick, print: (line) => { if (!json) console.log(line); } };
   const results: Record<string, BenchResult['figures']> = {};
-  for (const [name, load] of Object.entries(benches)) {
+  for (const name of benches) {
     if (only && !only.includes(name)) continue;
     context.print(`\n## ${name}`);
-    const { run } = await load();
+    const { run } = await load(name);
     const result = await run(context);
     results[result.name] = result.figures;
   }
