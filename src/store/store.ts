@@ -23,11 +23,20 @@ export interface Store {
   getDelivery(deliveryId: string): Promise<DeliveryRecord | null>;
   countDeliveries(): Promise<number>;
 
-  /** Inserts or replaces the decision of one issue (unique by repo and issue number). */
+  /**
+   * Inserts or replaces the decision of one issue (unique by repo and issue number). The reply
+   * fields (replyState, replyCommentId, replyUrl, repliedAt) and the reply claim are kept as they are.
+   */
   saveDecision(decision: DecisionInput): Promise<DecisionRecord>;
   getDecision(id: number): Promise<DecisionRecord | null>;
   getDecisionForIssue(repo: string, issueNumber: number): Promise<DecisionRecord | null>;
   listDecisions(filter: DecisionFilter): Promise<{ items: DecisionRecord[]; total: number }>;
+  /**
+   * Claims the right to post the issue's one reply for this delivery, before posting. Succeeds when
+   * no reply was posted and no other delivery holds the claim, or when this same delivery already
+   * holds it (its earlier try died mid-job). A DB-level compare-and-set: two workers never both win.
+   */
+  claimReply(decisionId: number, deliveryId: string): Promise<boolean>;
   /**
    * Marks the reply as posted. Returns false when the issue already had a posted reply: the
    * database constraint behind "one reply per issue".
