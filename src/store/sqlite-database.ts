@@ -1,0 +1,21 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+export type SqliteDatabase = Database.Database;
+
+/**
+ * Opens a SQLite file the way every part of the bot shares it: the store and the job queue each
+ * hold their own connection to the same file, so WAL lets readers run beside the one writer and
+ * busy_timeout makes a writer wait for the other connection instead of failing with SQLITE_BUSY.
+ */
+export function openSqliteDatabase(file: string): SqliteDatabase {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  // WAL keeps commits durable across process crashes with NORMAL; FULL only adds power-loss safety.
+  db.pragma('synchronous = NORMAL');
+  return db;
+}
