@@ -22,6 +22,7 @@ export const errorCatalogue = {
   GITHUB_NOT_FOUND: { message: 'GitHub resource not found', audience: 'operator', retryable: false },
   GITHUB_UNPROCESSABLE: { message: 'GitHub rejected the request as invalid', audience: 'operator', retryable: false },
   JOB_PAYLOAD_INVALID: { message: 'job payload is not a usable webhook event', audience: 'operator', retryable: false },
+  SIMILAR_SNAPSHOT_INVALID: { message: 'similar-issue index snapshot is unusable', audience: 'operator', retryable: false },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
