@@ -40,6 +40,8 @@ export interface JobQueue {
   start(handler: JobHandler, options: WorkerOptions): void;
   /** Stops taking new jobs and waits for running ones to finish. */
   stop(): Promise<void>;
+  /** stop(), then releases the queue's connections. */
+  close(): Promise<void>;
   /** Resolves when no job is queued or running (tests and the CLI use it). */
   drain(timeoutMs?: number): Promise<void>;
   depth(): Promise<{ queued: number; running: number; failed: number }>;
