@@ -61,3 +61,62 @@ export interface Classification {
   terms: TermContribution[];
   modelVersion: string;
 }
+
+/** A label the bot applies about the state of triage rather than the topic. */
+export interface StateLabel {
+  name: string;
+  color: string;
+  description: string;
+}
+
+/** How issue text becomes a weighted bag of terms; stored with the model so serving matches training. */
+export interface FeatureOptions {
+  /** Title terms count this many times: titles say what the question is about. */
+  titleWeight: number;
+  /** Add adjacent-term pairs such as `local_network`. */
+  bigrams: boolean;
+  /** Use 1 + ln(tf) instead of raw counts, so one repeated word does not dominate. */
+  sublinearTf: boolean;
+  tokenize: { splitIdentifiers: boolean; errorCodes: boolean; cjk: boolean };
+}
+
+export type Learner = 'svm' | 'logistic' | 'centroid';
+
+/**
+ * A trained model: term statistics only (vocabulary, idf, per-topic weights), never text.
+ * Scores are linear in the L2-normalised TF-IDF vector; probabilities are softmax(score / temperature).
+ */
+export interface Model {
+  format: 1;
+  /** Content hash: the same training data and options give the same version. */
+  version: string;
+  learner: Learner;
+  /** Topic slugs; every per-topic array below is in this order. */
+  topics: string[];
+  abstainTopic: string;
+  features: FeatureOptions;
+  vocabulary: string[];
+  idf: number[];
+  /** weights[termIndex][topicIndex]. */
+  weights: number[][];
+  bias: number[];
+  temperature: number;
+  /** Per topic, the calibrated probability a prediction must reach to be labelled. */
+  thresholds: number[];
+  training: { examples: number; priorDocuments: number; targetPrecision: number };
+}
+
+export interface KnowledgeBase {
+  dir: string;
+  name: string;
+  topics: Topic[];
+  abstainTopic: string;
+  stateLabels: { needsInfo: StateLabel; needsHuman: StateLabel };
+  /** Contains `{query}`; links a forum search for resources without a URL. */
+  forumSearchUrl: string;
+  resources: Resource[];
+  model: Model;
+}
+
+/** The parts of a knowledge base training needs: everything but the model. */
+export type KnowledgeBaseDefinition = Omit<KnowledgeBase, 'model'>;

@@ -1,0 +1,174 @@
+import { createHash } from 'node:crypto';
+import { fitTemperature, softmax, topicThresholds, type HeldOutPrediction, type HeldOutScores } from './calibrate.js';
+import { buildVocabulary, defaultFeatureOptions, termCounts, vectorize } from './features.js';
+import { stratifiedFolds } from './folds.js';
+import { fitLinear, type LearnerOptions, type LinearScorer, type TrainingVector } from './learners.js';
+import type { Example, FeatureOptions, KnowledgeBaseDefinition, Model } from './types.js';
+
+export interface TrainOptions extends LearnerOptions {
+  features: FeatureOptions;
+  /** Learn from topic descriptions, topic keywords and resource keywords as extra documents. */
+  priors: boolean;
+  /** How much one prior-knowledge document counts next to one real issue. */
+  priorWeight: number;
+  /** Terms must appear in at least this many documents: rarer ones are noise (and could identify a text). */
+  minDf: number;
+  /** Folds of the held-out run that calibrates confidence and thresholds. */
+  calibrationFolds: number;
+  /** Precision the per-topic thresholds aim for on held-out predictions. */
+  targetPrecision: number;
+}
+
+export const defaultTrainOptions: TrainOptions = {
+  learner: 'svm',
+  C: 1,
+  balanced: false,
+  seed: 20240601,
+  features: defaultFeatureOptions,
+  priors: true,
+  priorWeight: 1,
+  minDf: 2,
+  calibrationFolds: 5,
+  targetPrecision: 0.95,
+};
+
+export type TrainingKnowledge = Pick<KnowledgeBaseDefinition, 'name' | 'topics' | 'resources' | 'abstainTopic'>;
+
+interface PreparedDocument {
+  counts: Map<string, number>;
+  label: number;
+  gold: number[];
+  weight: number;
+}
+
+/** Resources filed under more topics than this are general indexes and say little about any one topic. */
+const maxTopicsOfPriorResource = 3;
+
+function priorDocuments(kb: TrainingKnowledge, options: TrainOptions, topicIndex: Map<string, number>): PreparedDocument[] {
+  if (!options.priors) return [];
+  const documents: PreparedDocument[] = [];
+  for (const topic of kb.topics) {
+    const label = topicIndex.get(topic.slug) ?? -1;
+    const counts = termCounts({ title: topic.keywords.join(' '), body: topic.description }, options.features);
+    documents.push({ counts, label, gold: [label], weight: options.priorWeight });
+  }
+  for (const resource of kb.resources) {
+    if (resource.topics.length === 0 || resource.topics.length > maxTopicsOfPriorResource) continue;
+    const label = topicIndex.get(resource.topics[0]);
+    if (label === undefined) continue;
+    const text = { title: `${resource.title} ${resource.keywords.join(' ')}`, body: resource.summary };
+    documents.push({ counts: termCounts(text, options.features), label, gold: [label], weight: options.priorWeight });
+  }
+  return documents;
+}
+
+function prepareExamples(examples: Example[], options: TrainOptions, topicIndex: Map<string, number>): PreparedDocument[] {
+  return examples.map((example, position) => {
+    const gold = example.topics.map((topic) => {
+      const index = topicIndex.get(topic);
+      if (index === undefined) {
+        throw new Error(`example ${example.id ?? `#${position + 1}`} has topic "${topic}", which the knowledge base does not define`);
+      }
+      return index;
+    });
+    if (gold.length === 0) throw new Error(`example ${example.id ?? `#${position + 1}`} has no topics`);
+    return { counts: termCounts(example, options.features), label: gold[0], gold, weight: 1 };
+  });
+}
+
+interface FittedScorer extends LinearScorer {
+  vocabulary: string[];
+  idf: number[];
+  index: Map<string, number>;
+}
+
+function fitScorer(documents: PreparedDocument[], topicCount: number, options: TrainOptions): FittedScorer {
+  const { vocabulary, idf } = buildVocabulary(
+    documents.map((document) => document.counts),
+    options.minDf,
+  );
+  const index = new Map(vocabulary.map((term, position) => [term, position]));
+  const data: TrainingVector[] = documents.map((document) => ({
+    vector: vectorize(document.counts, index, idf, options.features.sublinearTf),
+    label: document.label,
+    weight: document.weight,
+  }));
+  return { ...fitLinear(data, vocabulary.length, topicCount, options), vocabulary, idf, index };
+}
+
+function scoreDocument(scorer: FittedScorer, counts: Map<string, number>, sublinearTf: boolean): number[] {
+  const vector = vectorize(counts, scorer.index, scorer.idf, sublinearTf);
+  return scorer.weights.map((weights, topic) => {
+    let score = scorer.bias[topic];
+    for (let i = 0; i < vector.indices.length; i++) score += weights[vector.indices[i]] * vector.values[i];
+    return score;
+  });
+}
+
+/** Scores of every example from a model that never saw it (priors stay in every training fold). */
+function heldOutScores(examples: PreparedDocument[], priors: PreparedDocument[], topicCount: number, options: TrainOptions): HeldOutScores[] {
+  const folds = stratifiedFolds(
+    examples.map((example) => String(example.label)),
+    options.calibrationFolds,
+    options.seed,
+  );
+  const out: HeldOutScores[] = new Array(examples.length);
+  for (let fold = 0; fold < options.calibrationFolds; fold++) {
+    const training = examples.filter((_, i) => folds[i] !== fold);
+    if (training.length === 0) continue;
+    const scorer = fitScorer([...training, ...priors], topicCount, options);
+    examples.forEach((example, i) => {
+      if (folds[i] === fold) out[i] = { scores: scoreDocument(scorer, example.counts, options.features.sublinearTf), gold: example.gold };
+    });
+  }
+  return out.filter((item) => item !== undefined);
+}
+
+/** Rounds to 6 significant digits: a smaller file, and bytes that do not depend on float noise. */
+function compact(value: number): number {
+  return value === 0 ? 0 : Number(value.toPrecision(6));
+}
+
+/**
+ * Trains a model from labelled examples and the knowledge base's topics and resources.
+ * Deterministic: the same examples, knowledge base and options give the same JSON, byte for byte.
+ * Confidence is calibrated, and per-topic thresholds are chosen, on held-out folds.
+ */
+export function trainModel(examples: Example[], kb: TrainingKnowledge, overrides: Partial<TrainOptions> = {}): Model {
+  const options: TrainOptions = { ...defaultTrainOptions, ...overrides };
+  const topics = kb.topics.map((topic) => topic.slug);
+  const topicIndex = new Map(topics.map((slug, index) => [slug, index]));
+  const abstainIndex = topicIndex.get(kb.abstainTopic);
+  if (abstainIndex === undefined) throw new Error(`abstain topic "${kb.abstainTopic}" is not among the topics`);
+  const prepared = prepareExamples(examples, options, topicIndex);
+  const priors = priorDocuments(kb, options, topicIndex);
+  if (prepared.length + priors.length === 0) throw new Error('nothing to train on: no examples and no prior knowledge');
+
+  const scorer = fitScorer([...prepared, ...priors], topics.length, options);
+  const heldOut = prepared.length >= options.calibrationFolds * 2 ? heldOutScores(prepared, priors, topics.length, options) : [];
+  const temperature = fitTemperature(heldOut);
+  const predictions: HeldOutPrediction[] = heldOut.map((item) => {
+    const probabilities = softmax(item.scores, temperature);
+    const topic = probabilities.indexOf(Math.max(...probabilities));
+    return { topic, confidence: probabilities[topic], correct: item.gold.includes(topic) };
+  });
+  const thresholds = topicThresholds(predictions, topics.length, abstainIndex, options.targetPrecision);
+
+  const withoutVersion: Omit<Model, 'version'> = {
+    format: 1,
+    learner: options.learner,
+    topics,
+    abstainTopic: kb.abstainTopic,
+    features: options.features,
+    vocabulary: scorer.vocabulary,
+    idf: scorer.idf.map(compact),
+    weights: scorer.vocabulary.map((_, term) => scorer.weights.map((weights) => compact(weights[term]))),
+    bias: scorer.bias.map(compact),
+    temperature: compact(temperature),
+    thresholds: thresholds.map(compact),
+    training: { examples: prepared.length, priorDocuments: priors.length, targetPrecision: options.targetPrecision },
+  };
+  const hash = createHash('sha256').update(JSON.stringify(withoutVersion)).digest('hex').slice(0, 12);
+  const { format, ...rest } = withoutVersion;
+  return { format, version: `${kb.name}-${hash}`, ...rest };
+}
