@@ -31,7 +31,7 @@ const decisionSelect = `
   LEFT JOIN LATERAL (
     SELECT c.id, c.to_topic, c.created_at FROM corrections c
     WHERE c.repo = d.repo AND c.issue_number = d.issue_number
-    ORDER BY c.id DESC LIMIT 1
+    ORDER BY c.created_at DESC, c.id DESC LIMIT 1
   ) lc ON true`;
 
 const decisionColumns = [
@@ -53,14 +53,23 @@ function decisionValues(decision: DecisionInput): unknown[] {
 
 const upsertDecisionSql = (() => {
   const placeholders = decisionColumns.map((column, index) => `$${index + 1}${jsonDecisionColumns.has(column) ? '::jsonb' : ''}`);
+  // The row keeps its id, reply columns and claim; a posted reply's body is what GitHub shows.
   const updates = decisionColumns
     .filter((column) => column !== 'repo' && column !== 'issue_number')
-    .map((column) => `${column} = EXCLUDED.${column}`);
+    .map((column) =>
+      column === 'reply_body'
+        ? `reply_body = CASE WHEN decisions.reply_state = 'posted' THEN decisions.reply_body ELSE EXCLUDED.reply_body END`
+        : `${column} = EXCLUDED.${column}`,
+    );
   return `
     INSERT INTO decisions (${decisionColumns.join(', ')}) VALUES (${placeholders.join(', ')})
     ON CONFLICT (repo, issue_number) DO UPDATE SET ${updates.join(', ')}
     RETURNING id`;
 })();
+
+function wholeAtLeastZero(value: number): number {
+  return Math.max(0, Math.floor(value));
+}
 
 /** bigint columns come back as strings from pg; GitHub ids fit a double comfortably. */
 function toNumberOrNull(value: unknown): number | null {
@@ -151,7 +160,7 @@ function toModelVersion(row: Row): ModelVersionRecord {
 }
 
 /** Makes `%`, `_` and the escape character itself match literally in a LIKE pattern. */
-export function escapeLikePattern(text: string): string {
+function escapeLikePattern(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
 
@@ -168,17 +177,17 @@ function decisionWhere(filter: DecisionFilter): { sql: string; values: unknown[]
   if (filter.abstained !== undefined) conditions.push(`d.abstained = ${bind(filter.abstained)}`);
   if (filter.corrected !== undefined) conditions.push(filter.corrected ? 'lc.id IS NOT NULL' : 'lc.id IS NULL');
   if (filter.since !== undefined) conditions.push(`d.decided_at >= ${bind(filter.since)}`);
-  if (filter.until !== undefined) conditions.push(`d.decided_at <= ${bind(filter.until)}`);
+  if (filter.until !== undefined) conditions.push(`d.decided_at < ${bind(filter.until)}`);
   if (filter.search !== undefined && filter.search.trim() !== '') {
     conditions.push(`d.issue_title ILIKE ${bind(`%${escapeLikePattern(filter.search.trim())}%`)} ESCAPE '\\'`);
   }
   return { sql: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', values };
 }
 
-async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, mode = ''): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query('BEGIN');
+    await client.query(`BEGIN ${mode}`);
     const result = await work(client);
     await client.query('COMMIT');
     return result;
@@ -234,6 +243,12 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     return rows[0] ? toDecision(rows[0]) : null;
   };
 
+  /** A missing decision is a caller's bug, not a lost race: say so instead of answering false. */
+  const requireDecision = async (decisionId: number, operation: string): Promise<void> => {
+    const { rowCount } = await query('SELECT 1 FROM decisions WHERE id = $1', [decisionId]);
+    if (rowCount !== 1) throw new Error(`${operation}: no decision with id ${decisionId}`);
+  };
+
   return {
     kind: 'postgres',
 
@@ -286,18 +301,18 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
 
     async listDecisions(filter) {
       const where = decisionWhere(filter);
-      const limit = filter.limit ?? defaultPageSize;
-      const offset = filter.offset ?? 0;
+      const limit = wholeAtLeastZero(filter.limit ?? defaultPageSize);
+      const offset = wholeAtLeastZero(filter.offset ?? 0);
       const page = where.values.length;
-      const [items, total] = await Promise.all([
-        query(`${decisionSelect} ${where.sql} ORDER BY d.decided_at DESC, d.id DESC LIMIT $${page + 1} OFFSET $${page + 2}`, [
-          ...where.values,
-          limit,
-          offset,
-        ]),
-        query<{ total: number }>(`SELECT count(*)::int AS total FROM (${decisionSelect} ${where.sql}) matching`, where.values),
-      ]);
-      return { items: items.rows.map(toDecision), total: total.rows[0].total };
+      // One snapshot for the page and the count, so the total always describes the same rows.
+      return inTransaction(pool, async (client) => {
+        const total = await client.query<{ total: number }>(`SELECT count(*)::int AS total FROM (${decisionSelect} ${where.sql}) matching`, where.values);
+        const items = await client.query(
+          `${decisionSelect} ${where.sql} ORDER BY d.decided_at DESC, d.id DESC LIMIT $${page + 1} OFFSET $${page + 2}`,
+          [...where.values, limit, offset],
+        );
+        return { items: items.rows.map(toDecision), total: total.rows[0].total };
+      }, 'ISOLATION LEVEL REPEATABLE READ READ ONLY');
     },
 
     async claimReply(decisionId, deliveryId) {
@@ -306,7 +321,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
          WHERE id = $1 AND reply_state <> 'posted' AND (reply_claimed_by IS NULL OR reply_claimed_by = $2)`,
         [decisionId, deliveryId],
       );
-      return result.rowCount === 1;
+      if (result.rowCount === 1) return true;
+      await requireDecision(decisionId, 'claimReply');
+      return false;
     },
 
     async markReplied(decisionId, reply) {
@@ -315,7 +332,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
          WHERE id = $1 AND reply_state <> 'posted'`,
         [decisionId, reply.commentId, reply.url, reply.body, reply.at],
       );
-      return result.rowCount === 1;
+      if (result.rowCount === 1) return true;
+      await requireDecision(decisionId, 'markReplied');
+      return false;
     },
 
     async setReplyState(decisionId, state, body) {
@@ -347,7 +366,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         conditions.push(`created_at >= $${values.length}`);
       }
       const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-      const { rows } = await query(`SELECT * FROM corrections ${where} ORDER BY id`, values);
+      const { rows } = await query(`SELECT * FROM corrections ${where} ORDER BY created_at, id`, values);
       return rows.map(toCorrection);
     },
 
@@ -372,12 +391,14 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         values.push(options.repo);
         conditions.push(`repo = $${values.length}`);
       }
-      const afterRepo = options.afterRepo ?? (options.afterNumber !== undefined ? options.repo : undefined);
-      if (afterRepo !== undefined) {
-        values.push(afterRepo, options.afterNumber ?? Number.MIN_SAFE_INTEGER);
+      if (options.afterRepo !== undefined) {
+        values.push(options.afterRepo, options.afterNumber ?? Number.MIN_SAFE_INTEGER);
         conditions.push(`(repo, number) > ($${values.length - 1}, $${values.length}::bigint)`);
+      } else if (options.afterNumber !== undefined) {
+        values.push(options.afterNumber);
+        conditions.push(`number > $${values.length}`);
       }
-      values.push(options.limit);
+      values.push(wholeAtLeastZero(options.limit));
       const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
       const { rows } = await query(`SELECT * FROM issues ${where} ORDER BY repo, number LIMIT $${values.length}`, values);
       return rows.map(toIssue);
