@@ -1,0 +1,317 @@
+import type { Logger } from '../log.js';
+import { openSqliteDatabase, type SqliteDatabase } from '../store/sqlite-database.js';
+import { applyMigrations, queueMigrations } from '../store/sqlite-migrations.js';
+import { defaultBackoff, describeJobError, planRetry, type BackoffOptions } from './backoff.js';
+import type { Job, JobHandler, JobInfo, JobInput, JobQueue, JobState, WorkerOptions } from './job-queue.js';
+
+export interface SqliteQueueOptions {
+  /** The SQLite file (may be the store's own file) or ':memory:'. */
+  file: string;
+  maxAttempts: number;
+  backoff?: BackoffOptions;
+  /** Default lease; `start`'s WorkerOptions.leaseMs overrides it. Must exceed the longest job. */
+  leaseMs?: number;
+  logger?: Logger;
+  now?: () => number;
+}
+
+/** The SQLite queue owns a connection, so unlike the port it can be closed. */
+export interface SqliteJobQueue extends JobQueue {
+  /** Stops the workers, waits for running jobs, then closes the connection. */
+  close(): Promise<void>;
+}
+
+const defaultLeaseMs = 5 * 60_000;
+const defaultPollIntervalMs = 100;
+const defaultDrainTimeoutMs = 30_000;
+const drainCheckMs = 10;
+
+interface JobRow {
+  id: string;
+  name: string;
+  payload: string;
+  state: JobState;
+  attempt: number;
+  max_attempts: number;
+  run_at_ms: number;
+  lease_until_ms: number | null;
+  last_error: string | null;
+  created_at_ms: number;
+  updated_at_ms: number;
+}
+
+function toJob(row: JobRow): Job {
+  return {
+    id: row.id,
+    name: row.name,
+    payload: JSON.parse(row.payload),
+    attempt: row.attempt,
+    maxAttempts: row.max_attempts,
+    createdAt: new Date(row.created_at_ms).toISOString(),
+  };
+}
+
+function toJobInfo(row: JobRow): JobInfo {
+  return {
+    ...toJob(row),
+    state: row.state,
+    lastError: row.last_error,
+    updatedAt: new Date(row.updated_at_ms).toISOString(),
+    runAt: new Date(row.run_at_ms).toISOString(),
+  };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Worker {
+  handler: JobHandler;
+  concurrency: number;
+  leaseMs: number;
+  pollIntervalMs: number;
+}
+
+class SqliteQueue implements SqliteJobQueue {
+  private readonly now: () => number;
+  private readonly backoff: BackoffOptions;
+  private worker: Worker | null = null;
+  private stopping = false;
+  private closed = false;
+  private readonly running = new Set<Promise<void>>();
+  private pollTimer: NodeJS.Timeout | null = null;
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly options: SqliteQueueOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.backoff = options.backoff ?? defaultBackoff;
+  }
+
+  async enqueue(job: JobInput): Promise<boolean> {
+    const at = this.now();
+    const result = this.db
+      .prepare(
+        `INSERT INTO jobs (id, name, payload, state, attempt, max_attempts, run_at_ms, created_at_ms, updated_at_ms)
+         VALUES (?, ?, ?, 'queued', 0, ?, ?, ?, ?)
+         ON CONFLICT (id) DO NOTHING`,
+      )
+      .run(job.id, job.name, JSON.stringify(job.payload ?? null), this.options.maxAttempts, at, at, at);
+    if (result.changes === 0) return false;
+    this.pump();
+    return true;
+  }
+
+  start(handler: JobHandler, options: WorkerOptions): void {
+    if (this.worker) throw new Error('queue workers already started');
+    if (this.closed) throw new Error('queue is closed');
+    if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
+      throw new Error(`worker concurrency must be a whole number of at least 1, got ${options.concurrency}`);
+    }
+    this.worker = {
+      handler,
+      concurrency: options.concurrency,
+      leaseMs: options.leaseMs ?? this.options.leaseMs ?? defaultLeaseMs,
+      pollIntervalMs: options.pollIntervalMs ?? defaultPollIntervalMs,
+    };
+    this.stopping = false;
+    this.pump();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollTimer = null;
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    this.retryTimers.clear();
+    await Promise.allSettled([...this.running]);
+    this.worker = null;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.stop();
+    this.closed = true;
+    this.db.close();
+  }
+
+  async drain(timeoutMs: number = defaultDrainTimeoutMs): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { queued, running } = await this.depth();
+      if (queued === 0 && running === 0) return;
+      if (Date.now() >= deadline) {
+        throw new Error(`queue did not drain within ${timeoutMs} ms (${queued} queued, ${running} running)`);
+      }
+      await sleep(drainCheckMs);
+    }
+  }
+
+  async depth(): Promise<{ queued: number; running: number; failed: number }> {
+    const rows = this.db.prepare('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state').all() as { state: JobState; n: number }[];
+    const count = (state: JobState): number => rows.find((row) => row.state === state)?.n ?? 0;
+    return { queued: count('queued'), running: count('running'), failed: count('failed') };
+  }
+
+  async listJobs(filter: { state?: JobState; limit?: number; id?: string }): Promise<JobInfo[]> {
+    const clauses: string[] = [];
+    const params: unknown[] = [];
+    if (filter.state !== undefined) {
+      clauses.push('state = ?');
+      params.push(filter.state);
+    }
+    if (filter.id !== undefined) {
+      clauses.push('id = ?');
+      params.push(filter.id);
+    }
+    const where = clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`;
+    const rows = this.db
+      .prepare(`SELECT * FROM jobs ${where} ORDER BY updated_at_ms DESC, id LIMIT ?`)
+      .all(...params, filter.limit ?? 100) as JobRow[];
+    return rows.map(toJobInfo);
+  }
+
+  async retry(id: string): Promise<boolean> {
+    const at = this.now();
+    const result = this.db
+      .prepare(
+        `UPDATE jobs SET state = 'queued', attempt = 0, max_attempts = ?, run_at_ms = ?, lease_until_ms = NULL, updated_at_ms = ?
+         WHERE id = ? AND state = 'failed'`,
+      )
+      .run(this.options.maxAttempts, at, at, id);
+    if (result.changes === 0) return false;
+    this.pump();
+    return true;
+  }
+
+  /** Takes as many due jobs as free slots allow, then polls again later for jobs from elsewhere. */
+  private pump(): void {
+    const worker = this.worker;
+    if (!worker || this.stopping) return;
+    try {
+      while (this.running.size < worker.concurrency) {
+        const row = this.take(worker.leaseMs);
+        if (!row) break;
+        const run: Promise<void> = this.run(worker, row).finally(() => {
+          this.running.delete(run);
+          this.pump();
+        });
+        this.running.add(run);
+      }
+    } catch (error) {
+      this.options.logger?.error({ err: error }, 'job queue: could not take a job; polling again');
+    }
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollTimer = setTimeout(() => this.pump(), worker.pollIntervalMs);
+  }
+
+  /**
+   * Atomically takes the next due job: a queued one whose time has come, or a running one whose
+   * lease ran out (its worker died). A job whose lease ran out on its last try fails instead.
+   */
+  private take(leaseMs: number): JobRow | null {
+    const takeNext = this.db.transaction((): JobRow | null => {
+      const at = this.now();
+      const exhausted = this.db
+        .prepare(
+          `UPDATE jobs SET state = 'failed', lease_until_ms = NULL, updated_at_ms = ?,
+             last_error = 'lease expired on the last try: the worker died or the job outran its lease'
+           WHERE state = 'running' AND lease_until_ms <= ? AND attempt >= max_attempts
+           RETURNING id`,
+        )
+        .all(at, at) as { id: string }[];
+      for (const { id } of exhausted) this.options.logger?.error({ jobId: id }, 'job failed: lease expired on its last try');
+
+      const candidate = this.db
+        .prepare(
+          `SELECT * FROM jobs
+           WHERE (state = 'queued' AND run_at_ms <= ?) OR (state = 'running' AND lease_until_ms <= ?)
+           ORDER BY run_at_ms, created_at_ms, id
+           LIMIT 1`,
+        )
+        .get(at, at) as JobRow | undefined;
+      if (!candidate) return null;
+      if (candidate.state === 'running') {
+        this.options.logger?.warn({ jobId: candidate.id, attempt: candidate.attempt }, 'job lease expired; taking it again');
+      }
+      return this.db
+        .prepare(
+          `UPDATE jobs SET state = 'running', attempt = attempt + 1, lease_until_ms = ?, updated_at_ms = ?,
+             last_error = CASE WHEN state = 'running' THEN 'lease expired: the worker died or the job outran its lease' ELSE last_error END
+           WHERE id = ?
+           RETURNING *`,
+        )
+        .get(at + leaseMs, at, candidate.id) as JobRow;
+    });
+    return takeNext.immediate();
+  }
+
+  private async run(worker: Worker, row: JobRow): Promise<void> {
+    const job = toJob(row);
+    try {
+      await worker.handler(job);
+    } catch (error) {
+      this.settleFailure(row, error);
+      return;
+    }
+    const done = this.db
+      .prepare(
+        `UPDATE jobs SET state = 'done', lease_until_ms = NULL, updated_at_ms = ?
+         WHERE id = ? AND attempt = ? AND state = 'running'`,
+      )
+      .run(this.now(), row.id, row.attempt);
+    if (done.changes === 0) {
+      this.options.logger?.warn({ jobId: row.id, attempt: row.attempt }, 'job finished after its lease was taken over');
+    }
+  }
+
+  private settleFailure(row: JobRow, error: unknown): void {
+    const plan = planRetry(error, row.attempt, row.max_attempts, this.backoff);
+    const lastError = describeJobError(error);
+    const at = this.now();
+    const log = { jobId: row.id, name: row.name, attempt: row.attempt, maxAttempts: row.max_attempts, err: error };
+    // Guarded by attempt: if the lease was taken over, the newer try owns the row.
+    if (plan.retry) {
+      this.db
+        .prepare(
+          `UPDATE jobs SET state = 'queued', run_at_ms = ?, lease_until_ms = NULL, last_error = ?, updated_at_ms = ?
+           WHERE id = ? AND attempt = ? AND state = 'running'`,
+        )
+        .run(at + plan.delayMs, lastError, at, row.id, row.attempt);
+      this.options.logger?.warn({ ...log, delayMs: plan.delayMs }, 'job failed; retrying after backoff');
+      this.wakeAfter(plan.delayMs);
+    } else {
+      this.db
+        .prepare(
+          `UPDATE jobs SET state = 'failed', lease_until_ms = NULL, last_error = ?, updated_at_ms = ?
+           WHERE id = ? AND attempt = ? AND state = 'running'`,
+        )
+        .run(lastError, at, row.id, row.attempt);
+      this.options.logger?.error({ ...log, reason: plan.reason }, 'job failed for good');
+    }
+  }
+
+  /** Picks a retry up on time instead of at the next poll; the poll timer alone keeps the process alive. */
+  private wakeAfter(delayMs: number): void {
+    if (this.stopping) return;
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(timer);
+      this.pump();
+    }, delayMs);
+    timer.unref();
+    this.retryTimers.add(timer);
+  }
+}
+
+/**
+ * The default durable queue: a `jobs` table in SQLite. Jobs are taken under a lease, so a job
+ * whose process died is taken again once the lease runs out; failures are retried with backoff.
+ */
+export function createSqliteQueue(options: SqliteQueueOptions): SqliteJobQueue {
+  if (!Number.isInteger(options.maxAttempts) || options.maxAttempts < 1) {
+    throw new Error(`maxAttempts must be a whole number of at least 1, got ${options.maxAttempts}`);
+  }
+  const db = openSqliteDatabase(options.file);
+  applyMigrations(db, 'queue', queueMigrations);
+  return new SqliteQueue(db, options);
+}
