@@ -31,6 +31,7 @@ const envSchema = z.object({
   DATA_DIR: z.string().default('data'),
   DATABASE_URL: optionalString.pipe(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional()),
   KB_DIR: z.string().default('classifiers/networking'),
+  TEMPLATES_DIR: z.string().default('templates'),
   LOG_LEVEL: z.enum(logLevels, { error: `must be one of ${logLevels.join(', ')}` }).default('info'),
   DASHBOARD_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
@@ -55,6 +56,7 @@ export interface AppConfig {
   dataDir: string;
   databaseUrl: string | null;
   kbDir: string;
+  templatesDir: string;
   logLevel: (typeof logLevels)[number];
   dashboardToken: string | null;
   sessionSecret: string | null;
@@ -119,6 +121,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env, cwd: string = proc
     dataDir: path.resolve(cwd, values.DATA_DIR),
     databaseUrl: values.DATABASE_URL ?? null,
     kbDir: path.resolve(cwd, values.KB_DIR),
+    templatesDir: path.resolve(cwd, values.TEMPLATES_DIR),
     logLevel: values.LOG_LEVEL,
     dashboardToken: values.DASHBOARD_TOKEN ?? null,
     sessionSecret: values.SESSION_SECRET ?? null,

@@ -1,0 +1,44 @@
+import type { IssueTracker, RepoRef } from '../github/issue-tracker.js';
+import type { Logger } from '../log.js';
+import { parseRepoConfig, repoConfigPath, type RepoConfigResult } from './repo-config.js';
+
+export interface RepoSettingsCache {
+  get(repo: RepoRef, tracker: IssueTracker): Promise<RepoConfigResult>;
+  /** Forgets a repository's settings (its config file was pushed). */
+  invalidate(repoFullName: string): void;
+  /** The current config errors by repository, for the dashboard. */
+  errors(): Map<string, string[]>;
+}
+
+/**
+ * Per-repository settings, read through the GitHub API and cached for a while. One instance per
+ * process, created by the composition root (never a module-level cache).
+ */
+export function createRepoSettingsCache(options: { knownTopics: () => string[]; ttlMs?: number; now?: () => number; logger: Logger }): RepoSettingsCache {
+  const ttlMs = options.ttlMs ?? 5 * 60_000;
+  const now = options.now ?? Date.now;
+  const entries = new Map<string, { result: RepoConfigResult; fetchedAt: number }>();
+  const errors = new Map<string, string[]>();
+
+  return {
+    async get(repo, tracker) {
+      const key = `${repo.owner}/${repo.repo}`;
+      const cached = entries.get(key);
+      if (cached && now() - cached.fetchedAt < ttlMs) return cached.result;
+      const text = await tracker.readRepoFile(repo, repoConfigPath);
+      const result = parseRepoConfig(text, options.knownTopics());
+      if (!result.ok) {
+        if (JSON.stringify(errors.get(key)) !== JSON.stringify(result.errors)) {
+          options.logger.warn({ code: 'REPO_CONFIG_INVALID', repo: key, errors: result.errors }, `${repoConfigPath} is invalid: the bot runs in shadow mode there`);
+        }
+        errors.set(key, result.errors);
+      } else errors.delete(key);
+      entries.set(key, { result, fetchedAt: now() });
+      return result;
+    },
+    invalidate(repoFullName) {
+      entries.delete(repoFullName);
+    },
+    errors: () => new Map(errors),
+  };
+}

@@ -1,0 +1,187 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { FastifyInstance } from 'fastify';
+import { loadKnowledgeBase, type KnowledgeBase } from './classify/index.js';
+import { secretsOf, type AppConfig } from './config/env.js';
+import { createRepoSettingsCache } from './config/repo-settings-cache.js';
+import { createDryRunTracker } from './github/dry-run-tracker.js';
+import type { IssueTracker } from './github/issue-tracker.js';
+import { createOctokitIssueTracker } from './github/octokit-issue-tracker.js';
+import { createLogger, type Logger } from './log.js';
+import { openQueue } from './queue/index.js';
+import type { JobQueue } from './queue/job-queue.js';
+import { buildApp } from './server/build-app.js';
+import { createMetrics, metricsRoute, type Metrics } from './server/metrics.js';
+import { rebuildFromStore, SimilarIssueIndex } from './similar/index.js';
+import { openStore } from './store/index.js';
+import type { Store } from './store/store.js';
+import type { IssueEventJob } from './triage/events.js';
+import type { TriageDeps } from './triage/handle-issue-event.js';
+import { createIssueEventHandler } from './triage/job-handler.js';
+import { compileReplyTemplate, type ReplyTemplate } from './triage/render-reply.js';
+
+export type ServiceRole = 'web' | 'worker' | 'all';
+
+export interface Service {
+  app: FastifyInstance | null;
+  store: Store;
+  queue: JobQueue;
+  logger: Logger;
+  metrics: Metrics;
+  /** The knowledge base in use now; swapped by a retrain without a restart. */
+  knowledge(): KnowledgeBase;
+  setKnowledge(kb: KnowledgeBase): void;
+  url: string | null;
+  /** Stops intake, lets running jobs finish, closes the store. */
+  stop(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  role: ServiceRole;
+  logger?: Logger;
+  /** Overrides for tests: listen on this port (0 = any free port). */
+  port?: number;
+  now?: () => Date;
+  /** GitHub client tuning (tests shorten the spacing between writes). */
+  github?: { writeSpacingMs?: number; notifyingWriteSpacingMs?: number; retryBaseMs?: number };
+}
+
+export function loadReplyTemplate(templatesDir: string): ReplyTemplate {
+  const file = path.join(templatesDir, 'reply.md.hbs');
+  return compileReplyTemplate(fs.readFileSync(file, 'utf8'));
+}
+
+function snapshotOf(job: IssueEventJob) {
+  return {
+    number: job.issue.number,
+    title: job.issue.title,
+    body: job.issue.body,
+    state: job.issue.state,
+    labels: job.issue.labels,
+    authorLogin: job.issue.authorLogin,
+    isPullRequest: false,
+    htmlUrl: job.issue.htmlUrl,
+    createdAt: job.issue.createdAt,
+    updatedAt: job.issue.updatedAt,
+  };
+}
+
+/** The composition root: every adapter is created here and nowhere else. */
+export async function startService(config: AppConfig, options: ServiceOptions): Promise<Service> {
+  const started = performance.now();
+  const logger = options.logger ?? createLogger({ level: config.logLevel, secrets: secretsOf(config) });
+  const now = options.now ?? (() => new Date());
+
+  let kb = loadKnowledgeBase(config.kbDir);
+  const replyTemplate = loadReplyTemplate(config.templatesDir);
+  const store = await openStore(config);
+  const queue = await openQueue(config, logger.child({ component: 'queue' }));
+  const metrics = createMetrics(queue);
+
+  const github: IssueTracker | null =
+    config.github.auth.kind === 'none'
+      ? null
+      : createOctokitIssueTracker({
+          apiUrl: config.github.apiUrl,
+          auth: config.github.auth,
+          logger: logger.child({ component: 'github' }),
+          ...options.github,
+          onRequest: (info) => {
+            metrics.githubCalls.inc({ method: info.method, route: info.route, status: String(info.status) });
+            metrics.githubCallDuration.observe({ method: info.method }, info.ms / 1000);
+          },
+          onRateLimitWait: (seconds) => {
+            metrics.rateLimitWaits.inc();
+            metrics.rateLimitWaitSeconds.inc(seconds);
+          },
+        });
+  if (config.dryRun) {
+    logger.warn(
+      { dryRun: true, credentials: github ? 'read-only use' : 'none' },
+      'DRY-RUN MODE: issues are received, classified and recorded; nothing is written to GitHub (replies and labels are only logged)',
+    );
+    if (!config.webhookSecret) logger.warn('WEBHOOK_SECRET is not set: webhook signatures are not checked (dry-run only)');
+  }
+
+  const repoSettings = createRepoSettingsCache({ knownTopics: () => kb.topics.map((topic) => topic.slug), logger });
+  const similar = new SimilarIssueIndex();
+  const triageDeps: TriageDeps = {
+    trackerFor: (job) => (config.dryRun || !github ? createDryRunTracker({ reader: github, snapshot: snapshotOf(job), logger }) : github),
+    store,
+    knowledge: () => kb,
+    similar,
+    replyTemplate,
+    repoSettings: (repo, tracker) => repoSettings.get(repo, tracker),
+    dryRun: config.dryRun,
+    now,
+    logger,
+  };
+
+  let app: FastifyInstance | null = null;
+  let url: string | null = null;
+  if (options.role !== 'web') {
+    const indexed = await rebuildFromStore(store, similar);
+    logger.info({ issues: indexed }, 'similar-issue index rebuilt from the store');
+    const handler = createIssueEventHandler(triageDeps, (outcome, job) => {
+      metrics.jobs.inc({ outcome: outcome.outcome });
+      if (outcome.outcome === 'triaged') {
+        const timings = outcome.decision.timings;
+        if (timings.classifyMs !== undefined) metrics.classification.observe(timings.classifyMs / 1000);
+        if (timings.deliveryToDoneMs !== undefined) metrics.deliveryToReply.observe(timings.deliveryToDoneMs / 1000);
+      }
+      logger.debug({ jobId: job.id, outcome: outcome.outcome }, 'job done');
+    });
+    queue.start(async (job) => {
+      const jobStarted = performance.now();
+      try {
+        await handler(job);
+        metrics.jobDuration.observe({ outcome: 'done' }, (performance.now() - jobStarted) / 1000);
+      } catch (error) {
+        metrics.jobs.inc({ outcome: 'error' });
+        metrics.jobDuration.observe({ outcome: 'error' }, (performance.now() - jobStarted) / 1000);
+        logger.warn({ jobId: job.id, attempt: job.attempt, err: error, code: (error as { code?: string }).code }, 'job failed');
+        throw error;
+      }
+    }, { concurrency: config.workerConcurrency });
+  }
+  if (options.role !== 'worker') {
+    app = await buildApp({
+      webhookSecret: config.webhookSecret,
+      store,
+      queue,
+      logger,
+      now,
+      modelLoaded: () => kb.model !== undefined,
+      onDelivery: (outcome) => metrics.deliveries.inc({ outcome }),
+      plugins: [metricsRoute(metrics)],
+    });
+    url = await app.listen({ port: options.port ?? config.port, host: config.host });
+  }
+  logger.info(
+    { role: options.role, url, store: store.kind, kb: kb.name, modelVersion: kb.model.version, topics: kb.topics.length, startupMs: Math.round(performance.now() - started) },
+    'supportbot started',
+  );
+
+  let stopping: Promise<void> | null = null;
+  return {
+    app,
+    store,
+    queue,
+    logger,
+    metrics,
+    url,
+    knowledge: () => kb,
+    setKnowledge(next) {
+      kb = next;
+    },
+    stop() {
+      stopping ??= (async () => {
+        await app?.close();
+        await queue.close();
+        await store.close();
+      })();
+      return stopping;
+    },
+  };
+}
