@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
 import { loadKnowledgeBase, type KnowledgeBase } from './classify/index.js';
@@ -19,7 +17,7 @@ import type { Store } from './store/store.js';
 import type { IssueEventJob } from './triage/events.js';
 import type { TriageDeps } from './triage/handle-issue-event.js';
 import { createIssueEventHandler } from './triage/job-handler.js';
-import { compileReplyTemplate, type ReplyTemplate } from './triage/render-reply.js';
+import { loadReplyTemplate } from './triage/load-reply-template.js';
 
 export type ServiceRole = 'web' | 'worker' | 'all';
 
@@ -45,11 +43,6 @@ export interface ServiceOptions {
   now?: () => Date;
   /** GitHub client tuning (tests shorten the spacing between writes). */
   github?: { writeSpacingMs?: number; notifyingWriteSpacingMs?: number; retryBaseMs?: number };
-}
-
-export function loadReplyTemplate(templatesDir: string): ReplyTemplate {
-  const file = path.join(templatesDir, 'reply.md.hbs');
-  return compileReplyTemplate(fs.readFileSync(file, 'utf8'));
 }
 
 function snapshotOf(job: IssueEventJob) {

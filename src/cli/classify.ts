@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { Command } from 'commander';
 import { classify, loadKnowledgeBase, rankResources } from '../classify/index.js';
 import { defaultRepoSettings } from '../config/repo-config.js';
-import { loadReplyTemplate } from '../service.js';
+import { loadReplyTemplate } from '../triage/load-reply-template.js';
 import { decideTriage } from '../triage/decide.js';
 import { renderReply } from '../triage/render-reply.js';
 import { defaultKbDir } from './corpus-paths.js';

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AppConfig } from '../config/env.js';
-import { createPostgresStore } from './postgres-store.js';
 import { createSqliteStore } from './sqlite-store.js';
 import type { Store } from './store.js';
 
@@ -15,6 +14,10 @@ export function sqliteFile(config: Pick<AppConfig, 'dataDir'>): string {
 
 /** PostgreSQL when DATABASE_URL is set, else embedded SQLite in DATA_DIR. Migrations run here. */
 export async function openStore(config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>): Promise<Store> {
-  if (config.databaseUrl) return createPostgresStore({ connectionString: config.databaseUrl });
+  if (config.databaseUrl) {
+    // Loaded only when used, so a SQLite deployment never loads the PostgreSQL driver.
+    const { createPostgresStore } = await import('./postgres-store.js');
+    return createPostgresStore({ connectionString: config.databaseUrl });
+  }
   return createSqliteStore({ file: sqliteFile(config) });
 }

@@ -6,7 +6,8 @@ import type { SuggestedLink, TriageDecision } from './types.js';
 export type ReplyTemplate = Handlebars.TemplateDelegate<ReplyView>;
 
 export interface ReplyView {
-  topic: { slug: string; label: string | null } | null;
+  /** `name` is the label without a `prefix: ` part, for prose ("a **Wi-Fi** question"). */
+  topic: { slug: string; label: string | null; name: string } | null;
   abstained: boolean;
   resources: Array<Pick<SuggestedLink, 'title' | 'url' | 'why' | 'direct'>>;
   similar: Array<{ number: number; title: string; url: string; answered: boolean }>;
@@ -35,7 +36,9 @@ export function replyView(decision: Extract<TriageDecision, { kind: 'act' }>): R
   const missing = { platform: false, api: false, error: false, code: false, any: decision.missing.length > 0 };
   for (const item of decision.missing) missing[item] = true;
   return {
-    topic: decision.topic ? { slug: decision.topic.slug, label: decision.topic.label } : null,
+    topic: decision.topic
+      ? { slug: decision.topic.slug, label: decision.topic.label, name: (decision.topic.label ?? decision.topic.slug).replace(/^[^:]+:\s*/, '') }
+      : null,
     abstained: decision.abstained,
     resources: decision.resources.map((link) => ({
       title: escapeMarkdownInline(link.title),
