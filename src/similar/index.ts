@@ -1,0 +1,4 @@
+export { SimilarIssueIndex, issueTerms, DEFAULT_SIMILAR_LIMIT, type SimilarQueryOptions } from './similar-issue-index.js';
+export { rebuildFromStore } from './rebuild.js';
+export { DEFAULT_SIMILARITY_FLOOR } from './default-floor.js';
+export { measureSimilarityFloor, type FloorMeasurement } from './measure-floor.js';
