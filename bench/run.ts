@@ -1,7 +1,7 @@
 import type { Bench, BenchContext, BenchResult } from './harness.js';
 
 /** Each benchmark lives in its own module; this runner loads the ones asked for, in order. */
-const benches = ['classify', 'similar', 'webhook'];
+const benches = ['classify', 'similar', 'webhook', 'storage'];
 
 async function load(name: string): Promise<{ run: Bench }> {
   return (await import(new URL(`./${name}.bench.js`, import.meta.url).href)) as { run: Bench };

@@ -1,5 +1,5 @@
 import type { Logger } from '../log.js';
-import { openSqliteDatabase, type SqliteDatabase } from '../store/sqlite-database.js';
+import { openSqliteDatabase, statementCache, type SqliteDatabase } from '../store/sqlite-database.js';
 import { applyMigrations, queueMigrations } from '../store/sqlite-migrations.js';
 import { defaultBackoff, describeJobError, planRetry, type BackoffOptions } from './backoff.js';
 import type { Job, JobHandler, JobInfo, JobInput, JobQueue, JobState, WorkerOptions } from './job-queue.js';
@@ -72,6 +72,7 @@ interface Worker {
 
 class SqliteQueue implements SqliteJobQueue {
   private readonly now: () => number;
+  private readonly sql: ReturnType<typeof statementCache>;
   private readonly backoff: BackoffOptions;
   private worker: Worker | null = null;
   private stopping = false;
@@ -84,19 +85,18 @@ class SqliteQueue implements SqliteJobQueue {
     private readonly db: SqliteDatabase,
     private readonly options: SqliteQueueOptions,
   ) {
+    this.sql = statementCache(db);
     this.now = options.now ?? Date.now;
     this.backoff = options.backoff ?? defaultBackoff;
   }
 
   async enqueue(job: JobInput): Promise<boolean> {
     const at = this.now();
-    const result = this.db
-      .prepare(
-        `INSERT INTO jobs (id, name, payload, state, attempt, max_attempts, run_at_ms, created_at_ms, updated_at_ms)
-         VALUES (?, ?, ?, 'queued', 0, ?, ?, ?, ?)
-         ON CONFLICT (id) DO NOTHING`,
-      )
-      .run(job.id, job.name, JSON.stringify(job.payload ?? null), this.options.maxAttempts, at, at, at);
+    const result = this.sql(
+      `INSERT INTO jobs (id, name, payload, state, attempt, max_attempts, run_at_ms, created_at_ms, updated_at_ms)
+       VALUES (?, ?, ?, 'queued', 0, ?, ?, ?, ?)
+       ON CONFLICT (id) DO NOTHING`,
+    ).run(job.id, job.name, JSON.stringify(job.payload ?? null), this.options.maxAttempts, at, at, at);
     if (result.changes === 0) return false;
     this.pump();
     return true;
@@ -148,7 +148,7 @@ class SqliteQueue implements SqliteJobQueue {
   }
 
   async depth(): Promise<{ queued: number; running: number; failed: number }> {
-    const rows = this.db.prepare('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state').all() as { state: JobState; n: number }[];
+    const rows = this.sql('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state').all() as { state: JobState; n: number }[];
     const count = (state: JobState): number => rows.find((row) => row.state === state)?.n ?? 0;
     return { queued: count('queued'), running: count('running'), failed: count('failed') };
   }
@@ -165,20 +165,17 @@ class SqliteQueue implements SqliteJobQueue {
       params.push(filter.id);
     }
     const where = clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`;
-    const rows = this.db
-      .prepare(`SELECT * FROM jobs ${where} ORDER BY updated_at_ms DESC, id LIMIT ?`)
+    const rows = this.sql(`SELECT * FROM jobs ${where} ORDER BY updated_at_ms DESC, id LIMIT ?`)
       .all(...params, filter.limit ?? 100) as JobRow[];
     return rows.map(toJobInfo);
   }
 
   async retry(id: string): Promise<boolean> {
     const at = this.now();
-    const result = this.db
-      .prepare(
-        `UPDATE jobs SET state = 'queued', attempt = 0, max_attempts = ?, run_at_ms = ?, lease_until_ms = NULL, updated_at_ms = ?
-         WHERE id = ? AND state = 'failed'`,
-      )
-      .run(this.options.maxAttempts, at, at, id);
+    const result = this.sql(
+      `UPDATE jobs SET state = 'queued', attempt = 0, max_attempts = ?, run_at_ms = ?, lease_until_ms = NULL, updated_at_ms = ?
+       WHERE id = ? AND state = 'failed'`,
+    ).run(this.options.maxAttempts, at, at, id);
     if (result.changes === 0) return false;
     this.pump();
     return true;
@@ -210,38 +207,41 @@ class SqliteQueue implements SqliteJobQueue {
    * lease ran out (its worker died). A job whose lease ran out on its last try fails instead.
    */
   private take(leaseMs: number): JobRow | null {
+    // Idle polls only read: the write lock below would otherwise be taken every poll interval,
+    // queueing the store's writers on the same file behind an empty transaction.
+    const probe = this.now();
+    const due = this.sql(
+      `SELECT 1 FROM jobs
+       WHERE (state = 'queued' AND run_at_ms <= ?) OR (state = 'running' AND lease_until_ms <= ?)
+       LIMIT 1`,
+    ).get(probe, probe);
+    if (!due) return null;
     const takeNext = this.db.transaction((): JobRow | null => {
       const at = this.now();
-      const exhausted = this.db
-        .prepare(
-          `UPDATE jobs SET state = 'failed', lease_until_ms = NULL, updated_at_ms = ?,
-             last_error = 'lease expired on the last try: the worker died or the job outran its lease'
-           WHERE state = 'running' AND lease_until_ms <= ? AND attempt >= max_attempts
-           RETURNING id`,
-        )
-        .all(at, at) as { id: string }[];
+      const exhausted = this.sql(
+        `UPDATE jobs SET state = 'failed', lease_until_ms = NULL, updated_at_ms = ?,
+           last_error = 'lease expired on the last try: the worker died or the job outran its lease'
+         WHERE state = 'running' AND lease_until_ms <= ? AND attempt >= max_attempts
+         RETURNING id`,
+      ).all(at, at) as { id: string }[];
       for (const { id } of exhausted) this.options.logger?.error({ jobId: id }, 'job failed: lease expired on its last try');
 
-      const candidate = this.db
-        .prepare(
-          `SELECT * FROM jobs
-           WHERE (state = 'queued' AND run_at_ms <= ?) OR (state = 'running' AND lease_until_ms <= ?)
-           ORDER BY run_at_ms, created_at_ms, id
-           LIMIT 1`,
-        )
-        .get(at, at) as JobRow | undefined;
+      const candidate = this.sql(
+        `SELECT * FROM jobs
+         WHERE (state = 'queued' AND run_at_ms <= ?) OR (state = 'running' AND lease_until_ms <= ?)
+         ORDER BY run_at_ms, created_at_ms, id
+         LIMIT 1`,
+      ).get(at, at) as JobRow | undefined;
       if (!candidate) return null;
       if (candidate.state === 'running') {
         this.options.logger?.warn({ jobId: candidate.id, attempt: candidate.attempt }, 'job lease expired; taking it again');
       }
-      return this.db
-        .prepare(
-          `UPDATE jobs SET state = 'running', attempt = attempt + 1, lease_until_ms = ?, updated_at_ms = ?,
-             last_error = CASE WHEN state = 'running' THEN 'lease expired: the worker died or the job outran its lease' ELSE last_error END
-           WHERE id = ?
-           RETURNING *`,
-        )
-        .get(at + leaseMs, at, candidate.id) as JobRow;
+      return this.sql(
+        `UPDATE jobs SET state = 'running', attempt = attempt + 1, lease_until_ms = ?, updated_at_ms = ?,
+           last_error = CASE WHEN state = 'running' THEN 'lease expired: the worker died or the job outran its lease' ELSE last_error END
+         WHERE id = ?
+         RETURNING *`,
+      ).get(at + leaseMs, at, candidate.id) as JobRow;
     });
     return takeNext.immediate();
   }
@@ -254,12 +254,10 @@ class SqliteQueue implements SqliteJobQueue {
       this.settleFailure(row, error);
       return;
     }
-    const done = this.db
-      .prepare(
-        `UPDATE jobs SET state = 'done', lease_until_ms = NULL, updated_at_ms = ?
-         WHERE id = ? AND attempt = ? AND state = 'running'`,
-      )
-      .run(this.now(), row.id, row.attempt);
+    const done = this.sql(
+      `UPDATE jobs SET state = 'done', lease_until_ms = NULL, updated_at_ms = ?
+       WHERE id = ? AND attempt = ? AND state = 'running'`,
+    ).run(this.now(), row.id, row.attempt);
     if (done.changes === 0) {
       this.options.logger?.warn({ jobId: row.id, attempt: row.attempt }, 'job finished after its lease was taken over');
     }
@@ -272,21 +270,17 @@ class SqliteQueue implements SqliteJobQueue {
     const log = { jobId: row.id, name: row.name, attempt: row.attempt, maxAttempts: row.max_attempts, err: error };
     // Guarded by attempt: if the lease was taken over, the newer try owns the row.
     if (plan.retry) {
-      this.db
-        .prepare(
-          `UPDATE jobs SET state = 'queued', run_at_ms = ?, lease_until_ms = NULL, last_error = ?, updated_at_ms = ?
-           WHERE id = ? AND attempt = ? AND state = 'running'`,
-        )
-        .run(at + plan.delayMs, lastError, at, row.id, row.attempt);
+      this.sql(
+        `UPDATE jobs SET state = 'queued', run_at_ms = ?, lease_until_ms = NULL, last_error = ?, updated_at_ms = ?
+         WHERE id = ? AND attempt = ? AND state = 'running'`,
+      ).run(at + plan.delayMs, lastError, at, row.id, row.attempt);
       this.options.logger?.warn({ ...log, delayMs: plan.delayMs }, 'job failed; retrying after backoff');
       this.wakeAfter(plan.delayMs);
     } else {
-      this.db
-        .prepare(
-          `UPDATE jobs SET state = 'failed', lease_until_ms = NULL, last_error = ?, updated_at_ms = ?
-           WHERE id = ? AND attempt = ? AND state = 'running'`,
-        )
-        .run(lastError, at, row.id, row.attempt);
+      this.sql(
+        `UPDATE jobs SET state = 'failed', lease_until_ms = NULL, last_error = ?, updated_at_ms = ?
+         WHERE id = ? AND attempt = ? AND state = 'running'`,
+      ).run(lastError, at, row.id, row.attempt);
       this.options.logger?.error({ ...log, reason: plan.reason }, 'job failed for good');
     }
   }

@@ -19,3 +19,19 @@ export function openSqliteDatabase(file: string): SqliteDatabase {
   db.pragma('synchronous = NORMAL');
   return db;
 }
+
+/**
+ * Prepares each SQL text once per connection: preparing costs about as much as running the small
+ * statements the store and the queue issue, and their texts are a fixed set.
+ */
+export function statementCache(db: SqliteDatabase): (sql: string) => Database.Statement {
+  const statements = new Map<string, Database.Statement>();
+  return (sql) => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
+}

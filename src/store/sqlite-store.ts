@@ -10,7 +10,7 @@ import type {
   ReplyState,
   StoredIssue,
 } from './types.js';
-import { openSqliteDatabase, type SqliteDatabase } from './sqlite-database.js';
+import { openSqliteDatabase, statementCache, type SqliteDatabase } from './sqlite-database.js';
 import { applyMigrations, storeMigrations } from './sqlite-migrations.js';
 
 const defaultPageSize = 50;
@@ -225,12 +225,15 @@ function decisionWhere(filter: DecisionFilter): { sql: string; params: unknown[]
 class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private closed = false;
+  private readonly sql: ReturnType<typeof statementCache>;
 
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(private readonly db: SqliteDatabase) {
+    this.sql = statementCache(db);
+  }
 
   async ping(): Promise<boolean> {
     if (this.closed) return false;
-    const row = this.db.prepare('SELECT 1 AS ok').get() as { ok: number };
+    const row = this.sql('SELECT 1 AS ok').get() as { ok: number };
     return row.ok === 1;
   }
 
@@ -241,87 +244,83 @@ class SqliteStore implements Store {
   }
 
   async recordDelivery(delivery: DeliveryRecord): Promise<boolean> {
-    const result = this.db
-      .prepare(
-        `INSERT INTO deliveries (delivery_id, event, action, repo, issue_number, received_at, status, reason)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (delivery_id) DO NOTHING`,
-      )
-      .run(
-        delivery.deliveryId,
-        delivery.event,
-        delivery.action,
-        delivery.repo,
-        delivery.issueNumber,
-        delivery.receivedAt,
-        delivery.status,
-        delivery.reason,
-      );
+    const result = this.sql(
+      `INSERT INTO deliveries (delivery_id, event, action, repo, issue_number, received_at, status, reason)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (delivery_id) DO NOTHING`,
+    ).run(
+      delivery.deliveryId,
+      delivery.event,
+      delivery.action,
+      delivery.repo,
+      delivery.issueNumber,
+      delivery.receivedAt,
+      delivery.status,
+      delivery.reason,
+    );
     return result.changes === 1;
   }
 
   async getDelivery(deliveryId: string): Promise<DeliveryRecord | null> {
-    const row = this.db.prepare('SELECT * FROM deliveries WHERE delivery_id = ?').get(deliveryId) as DeliveryRow | undefined;
+    const row = this.sql('SELECT * FROM deliveries WHERE delivery_id = ?').get(deliveryId) as DeliveryRow | undefined;
     return row ? toDelivery(row) : null;
   }
 
   async countDeliveries(): Promise<number> {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM deliveries').get() as { n: number }).n;
+    return (this.sql('SELECT COUNT(*) AS n FROM deliveries').get() as { n: number }).n;
   }
 
   async saveDecision(decision: DecisionInput): Promise<DecisionRecord> {
     // An upsert, not a replace: the row keeps its id and its reply columns, so a re-triaged issue
     // still knows a reply was posted and cannot get a second one.
-    const row = this.db
-      .prepare(
-        `INSERT INTO decisions (
-           delivery_id, repo, issue_number, issue_title, issue_url, model_version, ranking, topic, confidence,
-           abstained, missing_info, labels, resources, similar, terms, mode, reply_body, timings, received_at, decided_at)
-         VALUES (@deliveryId, @repo, @issueNumber, @issueTitle, @issueUrl, @modelVersion, @ranking, @topic, @confidence,
-           @abstained, @missingInfo, @labels, @resources, @similar, @terms, @mode, @replyBody, @timings, @receivedAt, @decidedAt)
-         ON CONFLICT (repo, issue_number) DO UPDATE SET
-           delivery_id = excluded.delivery_id, issue_title = excluded.issue_title, issue_url = excluded.issue_url,
-           model_version = excluded.model_version, ranking = excluded.ranking, topic = excluded.topic,
-           confidence = excluded.confidence, abstained = excluded.abstained, missing_info = excluded.missing_info,
-           labels = excluded.labels, resources = excluded.resources, similar = excluded.similar, terms = excluded.terms,
-           mode = excluded.mode, reply_body = CASE WHEN reply_state = 'posted' THEN reply_body ELSE excluded.reply_body END,
-           timings = excluded.timings, received_at = excluded.received_at, decided_at = excluded.decided_at
-         RETURNING id`,
-      )
-      .get({
-        deliveryId: decision.deliveryId,
-        repo: decision.repo,
-        issueNumber: decision.issueNumber,
-        issueTitle: decision.issueTitle,
-        issueUrl: decision.issueUrl,
-        modelVersion: decision.modelVersion,
-        ranking: JSON.stringify(decision.ranking),
-        topic: decision.topic,
-        confidence: decision.confidence,
-        abstained: decision.abstained ? 1 : 0,
-        missingInfo: JSON.stringify(decision.missingInfo),
-        labels: JSON.stringify(decision.labels),
-        resources: JSON.stringify(decision.resources),
-        similar: JSON.stringify(decision.similar),
-        terms: JSON.stringify(decision.terms),
-        mode: decision.mode,
-        replyBody: decision.replyBody,
-        timings: JSON.stringify(decision.timings),
-        receivedAt: decision.receivedAt,
-        decidedAt: decision.decidedAt,
-      }) as { id: number };
+    const row = this.sql(
+      `INSERT INTO decisions (
+         delivery_id, repo, issue_number, issue_title, issue_url, model_version, ranking, topic, confidence,
+         abstained, missing_info, labels, resources, similar, terms, mode, reply_body, timings, received_at, decided_at)
+       VALUES (@deliveryId, @repo, @issueNumber, @issueTitle, @issueUrl, @modelVersion, @ranking, @topic, @confidence,
+         @abstained, @missingInfo, @labels, @resources, @similar, @terms, @mode, @replyBody, @timings, @receivedAt, @decidedAt)
+       ON CONFLICT (repo, issue_number) DO UPDATE SET
+         delivery_id = excluded.delivery_id, issue_title = excluded.issue_title, issue_url = excluded.issue_url,
+         model_version = excluded.model_version, ranking = excluded.ranking, topic = excluded.topic,
+         confidence = excluded.confidence, abstained = excluded.abstained, missing_info = excluded.missing_info,
+         labels = excluded.labels, resources = excluded.resources, similar = excluded.similar, terms = excluded.terms,
+         mode = excluded.mode, reply_body = CASE WHEN reply_state = 'posted' THEN reply_body ELSE excluded.reply_body END,
+         timings = excluded.timings, received_at = excluded.received_at, decided_at = excluded.decided_at
+       RETURNING id`,
+    ).get({
+      deliveryId: decision.deliveryId,
+      repo: decision.repo,
+      issueNumber: decision.issueNumber,
+      issueTitle: decision.issueTitle,
+      issueUrl: decision.issueUrl,
+      modelVersion: decision.modelVersion,
+      ranking: JSON.stringify(decision.ranking),
+      topic: decision.topic,
+      confidence: decision.confidence,
+      abstained: decision.abstained ? 1 : 0,
+      missingInfo: JSON.stringify(decision.missingInfo),
+      labels: JSON.stringify(decision.labels),
+      resources: JSON.stringify(decision.resources),
+      similar: JSON.stringify(decision.similar),
+      terms: JSON.stringify(decision.terms),
+      mode: decision.mode,
+      replyBody: decision.replyBody,
+      timings: JSON.stringify(decision.timings),
+      receivedAt: decision.receivedAt,
+      decidedAt: decision.decidedAt,
+    }) as { id: number };
     const saved = await this.getDecision(row.id);
     if (!saved) throw new Error(`decision ${row.id} vanished right after it was saved`);
     return saved;
   }
 
   async getDecision(id: number): Promise<DecisionRecord | null> {
-    const row = this.db.prepare(`${decisionSelect} WHERE d.id = ?`).get(id) as DecisionRow | undefined;
+    const row = this.sql(`${decisionSelect} WHERE d.id = ?`).get(id) as DecisionRow | undefined;
     return row ? toDecision(row) : null;
   }
 
   async getDecisionForIssue(repo: string, issueNumber: number): Promise<DecisionRecord | null> {
-    const row = this.db.prepare(`${decisionSelect} WHERE d.repo = ? AND d.issue_number = ?`).get(repo, issueNumber) as
+    const row = this.sql(`${decisionSelect} WHERE d.repo = ? AND d.issue_number = ?`).get(repo, issueNumber) as
       | DecisionRow
       | undefined;
     return row ? toDecision(row) : null;
@@ -332,9 +331,8 @@ class SqliteStore implements Store {
     const limit = Math.max(0, Math.floor(filter.limit ?? defaultPageSize));
     const offset = Math.max(0, Math.floor(filter.offset ?? 0));
     const read = this.db.transaction(() => {
-      const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM decisions d ${where.sql}`).get(...where.params) as { n: number }).n;
-      const rows = this.db
-        .prepare(`${decisionSelect} ${where.sql} ORDER BY d.decided_at DESC, d.id DESC LIMIT ? OFFSET ?`)
+      const total = (this.sql(`SELECT COUNT(*) AS n FROM decisions d ${where.sql}`).get(...where.params) as { n: number }).n;
+      const rows = this.sql(`${decisionSelect} ${where.sql} ORDER BY d.decided_at DESC, d.id DESC LIMIT ? OFFSET ?`)
         .all(...where.params, limit, offset) as DecisionRow[];
       return { items: rows.map(toDecision), total };
     });
@@ -342,25 +340,21 @@ class SqliteStore implements Store {
   }
 
   async claimReply(decisionId: number, deliveryId: string): Promise<boolean> {
-    const result = this.db
-      .prepare(
-        `UPDATE decisions SET reply_claim = ?
-         WHERE id = ? AND reply_state <> 'posted' AND (reply_claim IS NULL OR reply_claim = ?)`,
-      )
-      .run(deliveryId, decisionId, deliveryId);
+    const result = this.sql(
+      `UPDATE decisions SET reply_claim = ?
+       WHERE id = ? AND reply_state <> 'posted' AND (reply_claim IS NULL OR reply_claim = ?)`,
+    ).run(deliveryId, decisionId, deliveryId);
     if (result.changes === 1) return true;
     this.requireDecision(decisionId, 'claimReply');
     return false;
   }
 
   async markReplied(decisionId: number, reply: { commentId: number; url: string; body: string; at: string }): Promise<boolean> {
-    const result = this.db
-      .prepare(
-        `UPDATE decisions
-         SET reply_state = 'posted', reply_comment_id = ?, reply_url = ?, reply_body = ?, replied_at = ?
-         WHERE id = ? AND reply_state <> 'posted'`,
-      )
-      .run(reply.commentId, reply.url, reply.body, reply.at, decisionId);
+    const result = this.sql(
+      `UPDATE decisions
+       SET reply_state = 'posted', reply_comment_id = ?, reply_url = ?, reply_body = ?, replied_at = ?
+       WHERE id = ? AND reply_state <> 'posted'`,
+    ).run(reply.commentId, reply.url, reply.body, reply.at, decisionId);
     if (result.changes === 1) return true;
     this.requireDecision(decisionId, 'markReplied');
     return false;
@@ -368,38 +362,34 @@ class SqliteStore implements Store {
 
   /** A missing decision is a caller's bug, not a lost race: say so instead of answering false. */
   private requireDecision(decisionId: number, operation: string): void {
-    if (!this.db.prepare('SELECT 1 FROM decisions WHERE id = ?').get(decisionId)) {
+    if (!this.sql('SELECT 1 FROM decisions WHERE id = ?').get(decisionId)) {
       throw new Error(`${operation}: no decision with id ${decisionId}`);
     }
   }
 
   async setReplyState(decisionId: number, state: 'pending-review' | 'declined' | 'dry-run', body?: string): Promise<void> {
     // A posted reply is a fact on GitHub; no later state may hide it.
-    this.db
-      .prepare(
-        `UPDATE decisions SET reply_state = ?, reply_body = COALESCE(?, reply_body)
-         WHERE id = ? AND reply_state <> 'posted'`,
-      )
-      .run(state, body ?? null, decisionId);
+    this.sql(
+      `UPDATE decisions SET reply_state = ?, reply_body = COALESCE(?, reply_body)
+       WHERE id = ? AND reply_state <> 'posted'`,
+    ).run(state, body ?? null, decisionId);
   }
 
   async recordCorrection(correction: CorrectionInput): Promise<CorrectionRecord> {
-    const row = this.db
-      .prepare(
-        `INSERT INTO corrections (repo, issue_number, decision_id, from_topic, to_topic, actor, source, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-         RETURNING *`,
-      )
-      .get(
-        correction.repo,
-        correction.issueNumber,
-        correction.decisionId,
-        correction.fromTopic,
-        correction.toTopic,
-        correction.actor,
-        correction.source,
-        correction.createdAt,
-      ) as CorrectionRow;
+    const row = this.sql(
+      `INSERT INTO corrections (repo, issue_number, decision_id, from_topic, to_topic, actor, source, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       RETURNING *`,
+    ).get(
+      correction.repo,
+      correction.issueNumber,
+      correction.decisionId,
+      correction.fromTopic,
+      correction.toTopic,
+      correction.actor,
+      correction.source,
+      correction.createdAt,
+    ) as CorrectionRow;
     return toCorrection(row);
   }
 
@@ -415,34 +405,32 @@ class SqliteStore implements Store {
       params.push(filter.since);
     }
     const where = clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`;
-    const rows = this.db.prepare(`SELECT * FROM corrections ${where} ORDER BY created_at, id`).all(...params) as CorrectionRow[];
+    const rows = this.sql(`SELECT * FROM corrections ${where} ORDER BY created_at, id`).all(...params) as CorrectionRow[];
     return rows.map(toCorrection);
   }
 
   async upsertIssue(issue: StoredIssue): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO issues (repo, number, title, body, state, answered, is_private, url, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (repo, number) DO UPDATE SET
-           title = excluded.title, body = excluded.body, state = excluded.state, answered = excluded.answered,
-           is_private = excluded.is_private, url = excluded.url, updated_at = excluded.updated_at`,
-      )
-      .run(
-        issue.repo,
-        issue.number,
-        issue.title,
-        issue.body,
-        issue.state,
-        issue.answered ? 1 : 0,
-        issue.isPrivate ? 1 : 0,
-        issue.url,
-        issue.updatedAt,
-      );
+    this.sql(
+      `INSERT INTO issues (repo, number, title, body, state, answered, is_private, url, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (repo, number) DO UPDATE SET
+         title = excluded.title, body = excluded.body, state = excluded.state, answered = excluded.answered,
+         is_private = excluded.is_private, url = excluded.url, updated_at = excluded.updated_at`,
+    ).run(
+      issue.repo,
+      issue.number,
+      issue.title,
+      issue.body,
+      issue.state,
+      issue.answered ? 1 : 0,
+      issue.isPrivate ? 1 : 0,
+      issue.url,
+      issue.updatedAt,
+    );
   }
 
   async deleteIssue(repo: string, issueNumber: number): Promise<void> {
-    this.db.prepare('DELETE FROM issues WHERE repo = ? AND number = ?').run(repo, issueNumber);
+    this.sql('DELETE FROM issues WHERE repo = ? AND number = ?').run(repo, issueNumber);
   }
 
   async listIssues(options: { repo?: string; afterRepo?: string; afterNumber?: number; limit: number }): Promise<StoredIssue[]> {
@@ -460,59 +448,54 @@ class SqliteStore implements Store {
       params.push(options.afterNumber);
     }
     const where = clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`;
-    const rows = this.db
-      .prepare(`SELECT * FROM issues ${where} ORDER BY repo, number LIMIT ?`)
+    const rows = this.sql(`SELECT * FROM issues ${where} ORDER BY repo, number LIMIT ?`)
       .all(...params, Math.max(0, Math.floor(options.limit))) as IssueRow[];
     return rows.map(toIssue);
   }
 
   async saveModelVersion(version: ModelVersionRecord, modelJson: string): Promise<void> {
     const save = this.db.transaction(() => {
-      if (version.current) this.db.prepare('UPDATE model_versions SET current = 0 WHERE current = 1').run();
-      this.db
-        .prepare(
-          `INSERT INTO model_versions (version, created_at, training_size, metrics, model_json, current)
-           VALUES (?, ?, ?, ?, ?, ?)
-           ON CONFLICT (version) DO UPDATE SET
-             created_at = excluded.created_at, training_size = excluded.training_size, metrics = excluded.metrics,
-             model_json = excluded.model_json, current = excluded.current`,
-        )
-        .run(version.version, version.createdAt, version.trainingSize, JSON.stringify(version.metrics), modelJson, version.current ? 1 : 0);
+      if (version.current) this.sql('UPDATE model_versions SET current = 0 WHERE current = 1').run();
+      this.sql(
+        `INSERT INTO model_versions (version, created_at, training_size, metrics, model_json, current)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (version) DO UPDATE SET
+           created_at = excluded.created_at, training_size = excluded.training_size, metrics = excluded.metrics,
+           model_json = excluded.model_json, current = excluded.current`,
+      ).run(version.version, version.createdAt, version.trainingSize, JSON.stringify(version.metrics), modelJson, version.current ? 1 : 0);
     });
     save.immediate();
   }
 
   async listModelVersions(): Promise<ModelVersionRecord[]> {
-    const rows = this.db
-      .prepare('SELECT version, created_at, training_size, metrics, current FROM model_versions ORDER BY created_at DESC, version DESC')
+    const rows = this.sql('SELECT version, created_at, training_size, metrics, current FROM model_versions ORDER BY created_at DESC, version DESC')
       .all() as ModelVersionRow[];
     return rows.map(toModelVersion);
   }
 
   async getModelJson(version: string): Promise<string | null> {
-    const row = this.db.prepare('SELECT model_json FROM model_versions WHERE version = ?').get(version) as { model_json: string } | undefined;
+    const row = this.sql('SELECT model_json FROM model_versions WHERE version = ?').get(version) as { model_json: string } | undefined;
     return row ? row.model_json : null;
   }
 
   async setCurrentModel(version: string): Promise<void> {
     const promote = this.db.transaction(() => {
-      if (!this.db.prepare('SELECT 1 FROM model_versions WHERE version = ?').get(version)) {
+      if (!this.sql('SELECT 1 FROM model_versions WHERE version = ?').get(version)) {
         throw new Error(`setCurrentModel: no model version ${version}`);
       }
-      this.db.prepare('UPDATE model_versions SET current = 0 WHERE current = 1 AND version <> ?').run(version);
-      this.db.prepare('UPDATE model_versions SET current = 1 WHERE version = ?').run(version);
+      this.sql('UPDATE model_versions SET current = 0 WHERE current = 1 AND version <> ?').run(version);
+      this.sql('UPDATE model_versions SET current = 1 WHERE version = ?').run(version);
     });
     promote.immediate();
   }
 
   async getSetting(key: string): Promise<string | null> {
-    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+    const row = this.sql('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
     return row ? row.value : null;
   }
 
   async setSetting(key: string, value: string): Promise<void> {
-    this.db
-      .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+    this.sql('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
       .run(key, value);
   }
 }
