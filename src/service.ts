@@ -41,8 +41,8 @@ export interface ServiceOptions {
   /** Overrides for tests: listen on this port (0 = any free port). */
   port?: number;
   now?: () => Date;
-  /** GitHub client tuning (tests shorten the spacing between writes). */
-  github?: { writeSpacingMs?: number; notifyingWriteSpacingMs?: number; retryBaseMs?: number };
+  /** GitHub client tuning (tests shorten the first retry wait). */
+  github?: { retryBaseMs?: number };
 }
 
 function snapshotOf(job: IssueEventJob) {
@@ -79,6 +79,8 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
           apiUrl: config.github.apiUrl,
           auth: config.github.auth,
           logger: logger.child({ component: 'github' }),
+          writeSpacingMs: config.githubWriteIntervalMs,
+          notifyingWriteSpacingMs: config.githubWriteIntervalMs * 3,
           ...options.github,
           onRequest: (info) => {
             metrics.githubCalls.inc({ method: info.method, route: info.route, status: String(info.status) });
@@ -136,7 +138,7 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
         logger.warn({ jobId: job.id, attempt: job.attempt, err: error, code: (error as { code?: string }).code }, 'job failed');
         throw error;
       }
-    }, { concurrency: config.workerConcurrency });
+    }, { concurrency: config.workerConcurrency, leaseMs: config.jobLeaseMs });
   }
   if (options.role !== 'worker') {
     app = await buildApp({

@@ -38,6 +38,8 @@ const envSchema = z.object({
   PUBLIC_URL: optionalString.pipe(z.url({ error: 'must be a URL' }).optional()),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1, 'must be at least 1').max(64, 'must be at most 64').default(4),
   JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  JOB_LEASE_SECONDS: z.coerce.number().int().min(1, 'must be at least 1').max(3600, 'must be at most 3600').default(300),
+  GITHUB_WRITE_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   RETRAIN_AFTER: z.coerce.number().int().min(0, 'must be 0 (off) or more').default(0),
   DRY_RUN: optionalString.pipe(z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).optional()),
 });
@@ -63,6 +65,10 @@ export interface AppConfig {
   publicUrl: string | null;
   workerConcurrency: number;
   jobMaxAttempts: number;
+  /** How long a worker holds a job before another may take it (a dead worker's job comes back after this). */
+  jobLeaseMs: number;
+  /** Spacing between GitHub writes; comments, which notify people, wait three times as long. */
+  githubWriteIntervalMs: number;
   retrainAfter: number;
 }
 
@@ -128,6 +134,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env, cwd: string = proc
     publicUrl: values.PUBLIC_URL ?? null,
     workerConcurrency: values.WORKER_CONCURRENCY,
     jobMaxAttempts: values.JOB_MAX_ATTEMPTS,
+    jobLeaseMs: values.JOB_LEASE_SECONDS * 1000,
+    githubWriteIntervalMs: values.GITHUB_WRITE_INTERVAL_MS,
     retrainAfter: values.RETRAIN_AFTER,
   });
 }

@@ -7,10 +7,10 @@ import { createSqliteQueue } from './sqlite-queue.js';
 export type { JobQueue } from './job-queue.js';
 
 /** The durable queue beside the store: pg-boss on PostgreSQL, a jobs table in the SQLite file otherwise. */
-export async function openQueue(config: Pick<AppConfig, 'databaseUrl' | 'dataDir' | 'jobMaxAttempts'>, logger: Logger): Promise<JobQueue> {
+export async function openQueue(config: Pick<AppConfig, 'databaseUrl' | 'dataDir' | 'jobMaxAttempts' | 'jobLeaseMs'>, logger: Logger): Promise<JobQueue> {
   if (config.databaseUrl) {
     const { createPgBossQueue } = await import('./pgboss-queue.js');
-    return createPgBossQueue({ connectionString: config.databaseUrl, maxAttempts: config.jobMaxAttempts, logger });
+    return createPgBossQueue({ connectionString: config.databaseUrl, maxAttempts: config.jobMaxAttempts, leaseMs: config.jobLeaseMs, logger });
   }
-  return createSqliteQueue({ file: sqliteFile(config), maxAttempts: config.jobMaxAttempts, logger });
+  return createSqliteQueue({ file: sqliteFile(config), maxAttempts: config.jobMaxAttempts, leaseMs: config.jobLeaseMs, logger });
 }

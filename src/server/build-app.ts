@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../log.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { Store } from '../store/store.js';
@@ -21,7 +21,8 @@ export interface AppDeps {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Each delivery logs one line of its own; per-request access logs would double the volume.
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: true,
     return503OnClosing: true,
   });
