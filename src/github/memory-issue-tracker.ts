@@ -12,6 +12,10 @@ export interface MemoryIssueTracker extends IssueTracker {
   /** The repository's labels with their colours, in creation order. */
   repoLabels(repo: RepoRef): LabelSpec[];
   setFile(repo: RepoRef, path: string, text: string | null): void;
+  /** A label the repository already has, as a maintainer would have made it. */
+  seedLabel(repo: RepoRef, label: LabelSpec): void;
+  /** A comment someone else wrote. */
+  seedComment(repo: RepoRef, issueNumber: number, comment: { body: string; authorLogin: string }): IssueComment;
   /** Makes the next call of `operation` throw `error` (once per queued error), to rehearse failures. */
   failNext(operation: TrackerOperation, error: SbError): void;
 }
@@ -77,6 +81,16 @@ export function createMemoryIssueTracker(options: MemoryIssueTrackerOptions = {}
     issue.updatedAt = now().toISOString();
   }
 
+  function appendComment(repo: RepoRef, issueNumber: number, body: string, authorLogin: string): IssueComment {
+    const issue = existingIssue(repo, issueNumber);
+    const id = nextCommentId++;
+    const comment: IssueComment = { id, body, authorLogin, htmlUrl: `${issue.htmlUrl}#issuecomment-${id}` };
+    const state = stateOf(repo);
+    state.comments.set(issueNumber, [...(state.comments.get(issueNumber) ?? []), comment]);
+    touch(issue);
+    return { ...comment };
+  }
+
   return {
     async getIssue(repo, issueNumber) {
       takeQueuedFailure('getIssue');
@@ -91,13 +105,7 @@ export function createMemoryIssueTracker(options: MemoryIssueTrackerOptions = {}
 
     async createComment(repo, issueNumber, body) {
       takeQueuedFailure('createComment');
-      const issue = existingIssue(repo, issueNumber);
-      const id = nextCommentId++;
-      const comment: IssueComment = { id, body, authorLogin: botLogin, htmlUrl: `${issue.htmlUrl}#issuecomment-${id}` };
-      const state = stateOf(repo);
-      state.comments.set(issueNumber, [...(state.comments.get(issueNumber) ?? []), comment]);
-      touch(issue);
-      return { ...comment };
+      return appendComment(repo, issueNumber, body, botLogin);
     },
 
     async addLabels(repo, issueNumber, labels) {
@@ -164,6 +172,14 @@ export function createMemoryIssueTracker(options: MemoryIssueTrackerOptions = {}
       const files = stateOf(repo).files;
       if (text === null) files.delete(path);
       else files.set(path, text);
+    },
+
+    seedLabel(repo, label) {
+      stateOf(repo).labels.set(label.name.toLowerCase(), { ...label, color: label.color.replace(/^#/, '') });
+    },
+
+    seedComment(repo, issueNumber, comment) {
+      return appendComment(repo, issueNumber, comment.body, comment.authorLogin);
     },
 
     failNext(operation, error) {
