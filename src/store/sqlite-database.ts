@@ -12,8 +12,9 @@ export type SqliteDatabase = Database.Database;
 export function openSqliteDatabase(file: string): SqliteDatabase {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const db = new Database(file);
-  db.pragma('journal_mode = WAL');
+  // Before switching to WAL: a second process opening a fresh file at the same time must wait, not fail.
   db.pragma('busy_timeout = 5000');
+  db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   // WAL keeps commits durable across process crashes with NORMAL; FULL only adds power-loss safety.
   db.pragma('synchronous = NORMAL');

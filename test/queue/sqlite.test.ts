@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SbError } from '../../src/errors.js';
 import { createSqliteQueue, type SqliteJobQueue, type SqliteQueueOptions } from '../../src/queue/sqlite-queue.js';
@@ -8,6 +10,7 @@ import { createSqliteStore } from '../../src/store/sqlite-store.js';
 import { describeQueueContract } from '../contract/queue.contract.js';
 
 const fastBackoff = { baseMs: 5, maxMs: 20 };
+const queueModule = fileURLToPath(new URL('../../src/queue/sqlite-queue.ts', import.meta.url));
 
 function tempFile(): { file: string; remove(): void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'supportbot-sqlite-queue-'));
@@ -34,7 +37,7 @@ describeQueueContract('sqlite', async ({ maxAttempts, leaseMs }) => {
 
 describe('sqlite queue specifics', () => {
   const toClose: SqliteJobQueue[] = [];
-  const toRemove: Array<() => void> = [];
+  const cleanups: Array<() => void> = [];
   const open = (options: SqliteQueueOptions): SqliteJobQueue => {
     const queue = createSqliteQueue(options);
     toClose.push(queue);
@@ -43,7 +46,7 @@ describe('sqlite queue specifics', () => {
 
   afterEach(async () => {
     await Promise.all(toClose.splice(0).map((queue) => queue.close()));
-    for (const remove of toRemove.splice(0)) remove();
+    for (const cleanup of cleanups.splice(0)) cleanup();
   });
 
   it('waits at least as long as GitHub asked before the next try', async () => {
@@ -61,7 +64,7 @@ describe('sqlite queue specifics', () => {
 
   it('fails a job whose lease ran out on its last try instead of running it again', async () => {
     const { file, remove } = tempFile();
-    toRemove.push(remove);
+    cleanups.push(remove);
     let release: () => void = () => {};
     const hang = new Promise<void>((resolve) => {
       release = resolve;
@@ -91,9 +94,80 @@ describe('sqlite queue specifics', () => {
     expect((await survivor.listJobs({ id: 'last-chance' }))[0].state).toBe('failed');
   });
 
+  it('measures leases on the injected clock', async () => {
+    const { file, remove } = tempFile();
+    cleanups.push(remove);
+    let clock = Date.parse('2026-05-01T00:00:00.000Z');
+    const now = (): number => clock;
+    let release: () => void = () => {};
+    const hang = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let started = false;
+    const dying = open({ file, maxAttempts: 3, now, leaseMs: 60_000 });
+    dying.start(async () => {
+      started = true;
+      await hang;
+    }, { concurrency: 1, pollIntervalMs: 10 });
+    await dying.enqueue({ id: 'clocked', name: 'triage', payload: null });
+    while (!started) await new Promise((resolve) => setTimeout(resolve, 5));
+    const stopped = dying.stop();
+
+    const survivor = open({ file, maxAttempts: 3, now, leaseMs: 60_000 });
+    const attempts: number[] = [];
+    survivor.start(async (job) => {
+      attempts.push(job.attempt);
+    }, { concurrency: 1, pollIntervalMs: 10 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(attempts).toEqual([]);
+
+    clock += 60_001;
+    await survivor.drain(5_000);
+    expect(attempts).toEqual([2]);
+    const [info] = await survivor.listJobs({ id: 'clocked' });
+    expect(info.createdAt).toBe('2026-05-01T00:00:00.000Z');
+    expect(info.lastError).toContain('lease expired');
+    release();
+    await stopped;
+  });
+
+  it('takes over the job of a worker process that was killed mid-job', async () => {
+    const { file, remove } = tempFile();
+    cleanups.push(remove);
+    const worker = spawn(
+      process.execPath,
+      [
+        '--import', 'tsx', '--input-type=module', '-e',
+        `import { createSqliteQueue } from ${JSON.stringify(queueModule)};
+         const queue = createSqliteQueue({ file: ${JSON.stringify(file)}, maxAttempts: 3 });
+         queue.start(async (job) => { console.log('took ' + job.id); await new Promise(() => setInterval(() => {}, 1000)); },
+           { concurrency: 1, pollIntervalMs: 10, leaseMs: 300 });`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    cleanups.push(() => worker.kill('SIGKILL'));
+    const took = new Promise<string>((resolve, reject) => {
+      worker.stdout.on('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+      worker.once('exit', (code) => reject(new Error(`worker process exited early with code ${code}`)));
+    });
+    const queue = open({ file, maxAttempts: 3, backoff: fastBackoff });
+    await queue.enqueue({ id: 'crash', name: 'triage', payload: { n: 1 } });
+    expect(await took).toBe('took crash');
+    worker.kill('SIGKILL');
+    await new Promise((resolve) => worker.once('exit', resolve));
+
+    const rescued: number[] = [];
+    queue.start(async (job) => {
+      rescued.push(job.attempt);
+    }, { concurrency: 1, pollIntervalMs: 10, leaseMs: 300 });
+    await queue.drain(10_000);
+    expect(rescued).toEqual([2]);
+    expect((await queue.listJobs({ id: 'crash' }))[0].state).toBe('done');
+  });
+
   it('never gives one job to two queues working the same file', async () => {
     const { file, remove } = tempFile();
-    toRemove.push(remove);
+    cleanups.push(remove);
     const first = open({ file, maxAttempts: 3, backoff: fastBackoff });
     const second = open({ file, maxAttempts: 3, backoff: fastBackoff });
     const runs = new Map<string, string[]>();
@@ -113,7 +187,7 @@ describe('sqlite queue specifics', () => {
 
   it('shares one file with the store', async () => {
     const { file, remove } = tempFile();
-    toRemove.push(remove);
+    cleanups.push(remove);
     const store = createSqliteStore({ file });
     const queue = open({ file, maxAttempts: 2, backoff: fastBackoff });
     queue.start(async (job) => {
