@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SbError } from '../../src/errors.js';
 import type { Job, JobQueue } from '../../src/queue/job-queue.js';
@@ -7,6 +9,7 @@ import { pgBinDir, pgMissingMessage, startPgCluster, type PgCluster } from '../s
 const hasPostgres = pgBinDir() !== null;
 if (!hasPostgres) console.warn(pgMissingMessage);
 
+const queueModule = fileURLToPath(new URL('../../src/queue/pgboss-queue.ts', import.meta.url));
 const fast = { backoff: { baseMs: 5, maxMs: 20 } };
 const quickPolling = { pollIntervalMs: 50 };
 
@@ -189,6 +192,43 @@ describe.skipIf(!hasPostgres)('pg-boss queue', () => {
     await survivor.drain(10_000);
     expect((await survivor.listJobs({ id: 'orphan' }))[0]).toMatchObject({ state: 'done', attempt: 2 });
     expect(deadAttempts).toEqual([1]);
+  });
+
+  it('takes over the job of a worker process that was killed mid-job', async () => {
+    const schema = freshSchema();
+    const queue = await makeQueue({ schema, leaseMs: 300 });
+    const worker = spawn(
+      process.execPath,
+      [
+        '--import', 'tsx', '--input-type=module', '-e',
+        `import { createPgBossQueue } from ${JSON.stringify(queueModule)};
+         const queue = await createPgBossQueue({ connectionString: ${JSON.stringify(cluster.connectionString)}, schema: '${schema}', maxAttempts: 3, leaseMs: 300 });
+         queue.start(async (job) => { console.log('took ' + job.id); await new Promise(() => setInterval(() => {}, 1000)); },
+           { concurrency: 1, pollIntervalMs: 20 });`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      const took = new Promise<string>((resolve, reject) => {
+        worker.stdout.on('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+        worker.once('exit', (code) => reject(new Error(`worker process exited early with code ${code}`)));
+      });
+      await queue.enqueue({ id: 'crash', name: 'triage', payload: { n: 1 } });
+      expect(await took).toBe('took crash');
+    } finally {
+      worker.kill('SIGKILL');
+    }
+    await new Promise((resolve) => worker.once('exit', resolve));
+    expect((await queue.listJobs({ id: 'crash' }))[0]).toMatchObject({ state: 'running', attempt: 1 });
+
+    const rescued: number[] = [];
+    queue.start(async (job) => {
+      rescued.push(job.attempt);
+    }, { concurrency: 1, ...quickPolling });
+    await waitFor(() => rescued.length === 1, 15_000);
+    await queue.drain(10_000);
+    expect(rescued).toEqual([2]);
+    expect((await queue.listJobs({ id: 'crash' }))[0].state).toBe('done');
   });
 
   it('stop() waits for the running job, and the jobs survive a restart', async () => {
