@@ -1,11 +1,13 @@
 import type { SparseVector } from './features.js';
-import { seededRandom, shuffled } from './random.js';
+import { seededRandom, shuffleInPlace } from './random.js';
 import type { Learner } from './types.js';
 
 /** A labelled training vector; `weight` lets prior-knowledge documents count less than real issues. */
 export interface TrainingVector {
   vector: SparseVector;
   label: number;
+  /** Every topic the item is about, primary first; the SVM treats each as a positive. */
+  topics: number[];
   weight: number;
 }
 
@@ -64,6 +66,9 @@ function fitCentroids(data: TrainingVector[], dimensions: number, topicCount: nu
   return { weights, bias: new Array<number>(topicCount).fill(0) };
 }
 
+/** Stop when the projected gradient spread is this small; finer changes no prediction measurably. */
+const svmTolerance = 1e-2;
+
 /**
  * One-vs-rest linear SVM with squared hinge loss, solved in the dual by coordinate descent
  * (the method of LIBLINEAR, which scikit-learn's LinearSVC wraps). The bias is an extra
@@ -78,13 +83,13 @@ function fitSvm(data: TrainingVector[], dimensions: number, topicCount: number, 
     const w = new Float64Array(dimensions);
     let b = 0;
     const alpha = new Float64Array(data.length);
-    const y = data.map((item) => (item.label === topic ? 1 : -1));
+    const y = data.map((item) => (item.topics.includes(topic) ? 1 : -1));
     const diagonal = data.map((item) => 1 / (2 * options.C * item.weight * classWeights[item.label]));
     const order = data.map((_, i) => i);
     for (let epoch = 0; epoch < 1000; epoch++) {
       let maxGradient = -Infinity;
       let minGradient = Infinity;
-      for (const i of shuffled(order, random)) {
+      for (const i of shuffleInPlace(order, random)) {
         const item = data[i];
         const gradient = y[i] * (dot(w, item.vector) + b) - 1 + diagonal[i] * alpha[i];
         const projected = alpha[i] === 0 ? Math.min(gradient, 0) : gradient;
@@ -97,7 +102,7 @@ function fitSvm(data: TrainingVector[], dimensions: number, topicCount: number, 
         for (let k = 0; k < item.vector.indices.length; k++) w[item.vector.indices[k]] += step * item.vector.values[k];
         b += step;
       }
-      if (maxGradient - minGradient < 1e-3) break;
+      if (maxGradient - minGradient < svmTolerance) break;
     }
     weights.push(w);
     bias.push(b);

@@ -10,12 +10,17 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** Fisher-Yates shuffle of a copy, driven by `random`. */
-export function shuffled<T>(items: readonly T[], random: () => number): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
+/** Fisher-Yates shuffle in place, driven by `random`. */
+export function shuffleInPlace<T>(items: T[], random: () => number): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
+    const swap = items[i];
+    items[i] = items[j];
+    items[j] = swap;
   }
-  return out;
+  return items;
+}
+
+export function shuffled<T>(items: readonly T[], random: () => number): T[] {
+  return shuffleInPlace([...items], random);
 }

@@ -17,6 +17,8 @@ export interface TrainOptions extends LearnerOptions {
   calibrationFolds: number;
   /** Precision the per-topic thresholds aim for on held-out predictions. */
   targetPrecision: number;
+  /** Let an example with two gold topics count as a positive of both (one-vs-rest learners). */
+  multiLabel: boolean;
 }
 
 export const defaultTrainOptions: TrainOptions = {
@@ -28,8 +30,9 @@ export const defaultTrainOptions: TrainOptions = {
   priors: true,
   priorWeight: 1,
   minDf: 2,
-  calibrationFolds: 5,
+  calibrationFolds: 10,
   targetPrecision: 0.95,
+  multiLabel: false,
 };
 
 export type TrainingKnowledge = Pick<KnowledgeBaseDefinition, 'name' | 'topics' | 'resources' | 'abstainTopic'>;
@@ -91,6 +94,7 @@ function fitScorer(documents: PreparedDocument[], topicCount: number, options: T
   const data: TrainingVector[] = documents.map((document) => ({
     vector: vectorize(document.counts, index, idf, options.features.sublinearTf),
     label: document.label,
+    topics: options.multiLabel ? document.gold : [document.label],
     weight: document.weight,
   }));
   return { ...fitLinear(data, vocabulary.length, topicCount, options), vocabulary, idf, index };

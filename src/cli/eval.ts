@@ -1,0 +1,133 @@
+import { Command } from 'commander';
+import { naturalBayesBaseline, naturalTfIdfBaseline } from '../classify/baselines.js';
+import {
+  crossValidate,
+  holdOutPredictions,
+  primaryTopicFolds,
+  type ClassifierFactory,
+} from '../classify/cross-validate.js';
+import { evaluatePredictions, type EvaluationReport } from '../classify/evaluate.js';
+import {
+  classify,
+  loadKnowledgeBaseDefinition,
+  readExamples,
+  trainModel,
+  type Example,
+  type KnowledgeBaseDefinition,
+  type TrainOptions,
+} from '../classify/index.js';
+import { defaultKbDir, defaultTrainingFiles } from './corpus-paths.js';
+import { modelVariants } from './eval-variants.js';
+
+interface EvalOptions {
+  train?: string[];
+  test?: string;
+  folds: number;
+  json?: boolean;
+  kb: string;
+  compare?: boolean;
+}
+
+export function modelFactory(kb: KnowledgeBaseDefinition, options: Partial<TrainOptions> = {}): ClassifierFactory {
+  return (training) => {
+    const model = trainModel(training, kb, options);
+    return (issue) => {
+      const classification = classify(model, issue);
+      return { ranking: classification.ranking.map(({ topic }) => topic), abstain: classification.abstain };
+    };
+  };
+}
+
+function percent(value: number): string {
+  return `${(value * 100).toFixed(1)}%`.padStart(6);
+}
+
+function summaryRow(name: string, report: EvaluationReport): string {
+  return (
+    `| ${name} | ${percent(report.accuracy)} | ${percent(report.macroF1)} | ${percent(report.top3)} | ` +
+    `${percent(report.abstentionRate)} | ${percent(report.selectiveAccuracy)} |`
+  );
+}
+
+const summaryHeader = ['| model | accuracy | macro-F1 | top-3 | abstained | selective accuracy |', '|---|---|---|---|---|---|'];
+
+function detailLines(report: EvaluationReport, topics: string[]): string[] {
+  const width = Math.max(...topics.map((topic) => topic.length));
+  const lines = [`${'topic'.padEnd(width)}  precision  recall     F1  support`];
+  for (const topic of topics) {
+    const metrics = report.perTopic[topic];
+    lines.push(
+      `${topic.padEnd(width)}  ${percent(metrics.precision).padStart(9)}  ${percent(metrics.recall)} ${percent(metrics.f1)}  ${String(metrics.support).padStart(7)}`,
+    );
+  }
+  lines.push('', 'confusion (rows gold, columns predicted):');
+  const short = topics.map((topic) => topic.slice(0, 6));
+  lines.push(`${''.padEnd(width)} ${short.map((name) => name.padStart(6)).join(' ')}`);
+  for (const gold of topics) {
+    lines.push(`${gold.padEnd(width)} ${topics.map((predicted) => String(report.confusion[gold][predicted]).padStart(6)).join(' ')}`);
+  }
+  return lines;
+}
+
+/** Held-out predictions of a classifier: K-fold CV on the training data, or train/test when a test file is given. */
+function heldOut(training: Example[], test: Example[] | null, folds: number[], factory: ClassifierFactory) {
+  return test ? holdOutPredictions(training, test, factory) : crossValidate(training, folds, factory);
+}
+
+function runEvaluation(options: EvalOptions, print: (line: string) => void): void {
+  const kb = loadKnowledgeBaseDefinition(options.kb);
+  const topics = kb.topics.map((topic) => topic.slug);
+  const training = (options.train ?? defaultTrainingFiles()).flatMap((file) => readExamples(file));
+  const test = options.test ? readExamples(options.test) : null;
+  const folds = primaryTopicFolds(training, options.folds);
+  const score = (factory: ClassifierFactory) => evaluatePredictions(heldOut(training, test, folds, factory), topics, kb.abstainTopic);
+
+  const report = score(modelFactory(kb));
+  if (options.json) {
+    const { accuracy, macroF1, top3, abstentionRate, selectiveAccuracy, perTopic } = report;
+    print(JSON.stringify({ accuracy, macroF1, top3, abstentionRate, selectiveAccuracy, perTopic }));
+    return;
+  }
+  const setup = test
+    ? `trained on ${training.length} examples, tested on ${test.length} (${options.test})`
+    : `stratified ${options.folds}-fold cross-validation of ${training.length} examples`;
+  print(`# supportbot eval: ${setup}`);
+  print('');
+  for (const line of detailLines(report, topics)) print(line);
+  print('');
+  for (const line of summaryHeader) print(line);
+  print(summaryRow('supportbot', report));
+  print(summaryRow('natural BayesClassifier', score(naturalBayesBaseline(topics, kb.abstainTopic))));
+  print(summaryRow('natural TfIdf, one document per topic', score(naturalTfIdfBaseline(topics, kb.abstainTopic))));
+  if (options.compare) {
+    print('');
+    print('variants on the same folds:');
+    for (const line of summaryHeader) print(line);
+    for (const variant of modelVariants) print(summaryRow(variant.name, score(modelFactory(kb, variant.options))));
+  }
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+function positiveInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 2) throw new Error(`--folds must be a whole number of at least 2, not "${value}"`);
+  return number;
+}
+
+/** `supportbot eval`: held-out quality of the model and of natural's baselines on the same folds. */
+export function evalCommand(): Command {
+  return new Command('eval')
+    .description('measure the classifier on held-out data (K-fold CV, or --test FILE) next to natural baselines')
+    .option('--train <file>', 'labelled JSONL training file, repeatable (default: both shared corpus files)', collect)
+    .option('--test <file>', 'labelled JSONL test file; without it, stratified K-fold cross-validation')
+    .option('--folds <k>', 'number of folds', positiveInteger, 5)
+    .option('--kb <dir>', 'knowledge base directory', defaultKbDir)
+    .option('--json', 'print one JSON object with the figures and nothing else')
+    .option('--compare', 'also measure the model variants recorded in classifiers/README.md')
+    .action((options: EvalOptions) => {
+      runEvaluation(options, (line) => process.stdout.write(`${line}\n`));
+    });
+}
