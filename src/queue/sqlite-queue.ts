@@ -15,12 +15,6 @@ export interface SqliteQueueOptions {
   now?: () => number;
 }
 
-/** The SQLite queue owns a connection, so unlike the port it can be closed. */
-export interface SqliteJobQueue extends JobQueue {
-  /** Stops the workers, waits for running jobs, then closes the connection. */
-  close(): Promise<void>;
-}
-
 const defaultLeaseMs = 5 * 60_000;
 const defaultPollIntervalMs = 100;
 const defaultDrainTimeoutMs = 30_000;
@@ -70,7 +64,7 @@ interface Worker {
   pollIntervalMs: number;
 }
 
-class SqliteQueue implements SqliteJobQueue {
+class SqliteQueue implements JobQueue {
   private readonly now: () => number;
   private readonly sql: ReturnType<typeof statementCache>;
   private readonly backoff: BackoffOptions;
@@ -301,7 +295,7 @@ class SqliteQueue implements SqliteJobQueue {
  * The default durable queue: a `jobs` table in SQLite. Jobs are taken under a lease, so a job
  * whose process died is taken again once the lease runs out; failures are retried with backoff.
  */
-export function createSqliteQueue(options: SqliteQueueOptions): SqliteJobQueue {
+export function createSqliteQueue(options: SqliteQueueOptions): JobQueue {
   if (!Number.isInteger(options.maxAttempts) || options.maxAttempts < 1) {
     throw new Error(`maxAttempts must be a whole number of at least 1, got ${options.maxAttempts}`);
   }

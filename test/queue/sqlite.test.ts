@@ -5,7 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SbError } from '../../src/errors.js';
-import { createSqliteQueue, type SqliteJobQueue, type SqliteQueueOptions } from '../../src/queue/sqlite-queue.js';
+import type { JobQueue } from '../../src/queue/job-queue.js';
+import { createSqliteQueue, type SqliteQueueOptions } from '../../src/queue/sqlite-queue.js';
 import { createSqliteStore } from '../../src/store/sqlite-store.js';
 import { describeQueueContract } from '../contract/queue.contract.js';
 
@@ -19,8 +20,8 @@ function tempFile(): { file: string; remove(): void } {
 
 describeQueueContract('sqlite', async ({ maxAttempts, leaseMs }) => {
   const { file, remove } = tempFile();
-  const opened: SqliteJobQueue[] = [];
-  const open = (): SqliteJobQueue => {
+  const opened: JobQueue[] = [];
+  const open = (): JobQueue => {
     const queue = createSqliteQueue({ file, maxAttempts, leaseMs, backoff: fastBackoff });
     opened.push(queue);
     return queue;
@@ -36,9 +37,9 @@ describeQueueContract('sqlite', async ({ maxAttempts, leaseMs }) => {
 });
 
 describe('sqlite queue specifics', () => {
-  const toClose: SqliteJobQueue[] = [];
+  const toClose: JobQueue[] = [];
   const cleanups: Array<() => void> = [];
-  const open = (options: SqliteQueueOptions): SqliteJobQueue => {
+  const open = (options: SqliteQueueOptions): JobQueue => {
     const queue = createSqliteQueue(options);
     toClose.push(queue);
     return queue;
