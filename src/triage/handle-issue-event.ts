@@ -108,7 +108,9 @@ async function triageIssue(deps: TriageDeps, job: IssueEventJob, log: Logger): P
   const similar = deps.similar?.query(job.repo.fullName, text, { excludeNumber: issue.number, includePrivate: job.repo.private, limit: 3 }) ?? [];
   const classifyMs = performance.now() - classifyStarted;
 
-  const decision = decideTriage({ issue: { ...text, labels: issue.labels }, classification, resources, similar, knowledge: kb, settings });
+  // Labels the bot itself applied on an earlier try or triage are not a human's judgement.
+  const humanLabels = issue.labels.filter((label) => !existing?.labels.includes(label));
+  const decision = decideTriage({ issue: { ...text, labels: humanLabels }, classification, resources, similar, knowledge: kb, settings });
   if (decision.kind === 'skip') return skipped(log, decision.reason);
 
   const mode: TriageMode = deps.dryRun ? 'dry-run' : settings.mode;
