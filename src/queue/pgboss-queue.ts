@@ -142,6 +142,8 @@ class PgBossQueue implements JobQueue {
   }
 
   private sql<R = Record<string, unknown>>(text: string, values: unknown[] = []): Promise<{ rows: R[]; rowCount?: number | null }> {
+    // pg-boss's closed pool answers with nothing at all; say what happened instead.
+    if (this.closed) return Promise.reject(new Error('queue is closed'));
     return this.boss.getDb().executeSql(text, values) as Promise<{ rows: R[]; rowCount?: number | null }>;
   }
 

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { Logger } from '../log.js';
 import type { Store } from './store.js';
 import type {
   CorrectionInput,
@@ -17,6 +18,7 @@ export interface PostgresStoreOptions {
   /** Tables live in this schema (created when missing), so several deployments or test suites can share a database. */
   schema?: string;
   poolSize?: number;
+  logger?: Logger;
 }
 
 const defaultSchema = 'supportbot';
@@ -221,7 +223,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     application_name: 'supportbot',
   });
   // An idle client losing its connection must not crash the process; the next query reconnects.
-  pool.on('error', () => {});
+  pool.on('error', (error) => options.logger?.warn({ err: error }, 'PostgreSQL store: an idle connection failed'));
 
   const migrationClient = await pool.connect().catch(async (error: unknown) => {
     await pool.end();

@@ -248,6 +248,7 @@ describe.skipIf(!hasPostgres)('pg-boss queue', () => {
     expect(finished).toBe(true);
     await queue.enqueue({ id: 'later', name: 'triage', payload: {} });
     await queue.close();
+    await expect(queue.enqueue({ id: 'too-late', name: 'triage', payload: {} })).rejects.toThrow('queue is closed');
 
     const reopened = await makeQueue({ schema });
     expect((await reopened.listJobs({ state: 'queued' })).map((job) => job.id)).toEqual(['later']);
