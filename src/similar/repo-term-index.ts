@@ -66,6 +66,12 @@ function grownInt32(array: Int32Array<ArrayBuffer>, minLength: number): Int32Arr
   return next;
 }
 
+function countStrings(terms: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
+  return counts;
+}
+
 function sameCounts(a: TermCounts, b: TermCounts): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -81,7 +87,9 @@ export class RepoTermIndex {
   private documentFrequency = new Int32Array(0);
   /** Per term: the `ln(1 + df)` that every live document's norm sums currently assume. */
   private syncedLogDf = new Float64Array(0);
-  private readonly staleTerms = new Set<number>();
+  /** Terms whose df changed since the norm sums were last brought up to date. */
+  private staleTerms: number[] = [];
+  private isStale = new Uint8Array(0);
   private staleWork = 0;
 
   private readonly slotOfNumber = new Map<number, number>();
@@ -93,8 +101,11 @@ export class RepoTermIndex {
   private liveCount = 0;
   private totalPostings = 0;
 
+  /** Query scratch space: per slot, the dot product so far (0: not reached). */
   private accumulator = new Float64Array(0);
   private touched = new Int32Array(0);
+  /** Query scratch space: per term, its weight in the current query (0 otherwise). */
+  private termFactors = new Float64Array(0);
 
   get size(): number {
     return this.liveCount;
@@ -102,15 +113,11 @@ export class RepoTermIndex {
 
   /** Term ids for the given terms, creating ids for new terms; returns the document's counts. */
   countTerms(terms: readonly string[]): TermCounts {
-    const byId = new Map<number, number>();
-    for (const term of terms) {
-      const id = this.termId(term);
-      byId.set(id, (byId.get(id) ?? 0) + 1);
-    }
-    const counts = new Uint32Array(byId.size * 2);
+    const byTerm = countStrings(terms);
+    const counts = new Uint32Array(byTerm.size * 2);
     let i = 0;
-    for (const [id, count] of byId) {
-      counts[i++] = id;
+    for (const [term, count] of byTerm) {
+      counts[i++] = this.termId(term);
       counts[i++] = count;
     }
     return counts;
@@ -148,35 +155,78 @@ export class RepoTermIndex {
 
   /** natural's `TfIdf.tfidf(terms, d)` for every live document that shares a term with the query. */
   rawScores(queryTerms: readonly string[]): Map<number, number> {
-    if (this.liveCount === 0) return new Map();
-    const touchedCount = this.accumulate(queryTerms, 'raw', (idf, queryCount) => queryCount * idf);
     const scores = new Map<number, number>();
-    for (let i = 0; i < touchedCount; i++) {
-      const slot = this.touched[i];
-      const issue = this.issues[slot];
-      if (issue) scores.set(issue.number, this.accumulator[slot]);
-      this.accumulator[slot] = 0;
+    if (this.liveCount === 0) return scores;
+    const c = 1 + Math.log(this.liveCount);
+    for (const [term, queryCount] of countStrings(queryTerms)) {
+      const id = this.termIds.get(term);
+      if (id === undefined || this.documentFrequency[id] === 0) continue;
+      const weight = queryCount * (c - Math.log(1 + this.documentFrequency[id]));
+      const list = this.postings[id];
+      const length = this.postingLengths[id];
+      for (let i = 0; i < length; i += 2) {
+        const issue = this.issues[list[i]];
+        if (issue) scores.set(issue.number, (scores.get(issue.number) ?? 0) + weight * list[i + 1]);
+      }
     }
     return scores;
   }
 
-  /** Every live issue whose cosine similarity with the query reaches the floor, unordered. */
+  /**
+   * Every live issue whose cosine similarity with the query reaches the floor, unordered.
+   *
+   * Query terms are taken rarest first. By Cauchy–Schwarz, the terms not yet taken can add at
+   * most the norm of their share of the query vector to any cosine; once that is below the
+   * floor, an issue none of the rarer terms reached cannot reach the floor, so the common terms
+   * that remain (whose postings are most of the work) only complete the scores of issues
+   * already found. Results are exact: the same issues and scores as a full scan.
+   */
   similar(queryTerms: readonly string[], options: RankOptions): ScoredIssue[] {
     if (this.liveCount === 0) return [];
     this.syncNorms();
-    let queryNormSq = 0;
-    const touchedCount = this.accumulate(queryTerms, 'sublinear', (idf, queryCount) => {
-      const weight = sublinearTf(queryCount) * idf;
-      queryNormSq += weight * weight;
-      return weight * idf;
-    });
-    const queryNorm = Math.sqrt(queryNormSq);
+    this.ensureScratch();
     const c = 1 + Math.log(this.liveCount);
+    const known: { id: number; df: number; weight: number }[] = [];
+    let queryNormSq = 0;
+    for (const [term, queryCount] of countStrings(queryTerms)) {
+      const id = this.termIds.get(term);
+      const df = id === undefined ? 0 : this.documentFrequency[id];
+      const weight = sublinearTf(queryCount) * (c - Math.log(1 + df));
+      queryNormSq += weight * weight;
+      if (id !== undefined && df > 0) known.push({ id, df, weight });
+    }
+    known.sort((a, b) => a.df - b.df);
+
+    let split = known.length;
+    let tailSq = 0;
+    for (let k = known.length - 1; k >= 0; k--) {
+      tailSq += known[k].weight * known[k].weight;
+      // The margin keeps rounding from ever dropping an issue that sits exactly on the floor.
+      if (Math.sqrt(tailSq / queryNormSq) >= options.floor - 1e-9) break;
+      split = k;
+    }
+
+    const accumulator = this.accumulator;
+    let touchedCount = 0;
+    for (let k = 0; k < split; k++) {
+      const { id, weight } = known[k];
+      const factor = weight * (c - Math.log(1 + known[k].df));
+      const list = this.postings[id];
+      const length = this.postingLengths[id];
+      for (let i = 0; i < length; i += 2) {
+        const slot = list[i];
+        if (accumulator[slot] === 0) this.touched[touchedCount++] = slot;
+        accumulator[slot] += factor * sublinearTf(list[i + 1]);
+      }
+    }
+    if (split < known.length) this.completeCandidates(known.slice(split), touchedCount, c);
+
+    const queryNorm = Math.sqrt(queryNormSq);
     const results: ScoredIssue[] = [];
     for (let i = 0; i < touchedCount; i++) {
       const slot = this.touched[i];
-      const dot = this.accumulator[slot];
-      this.accumulator[slot] = 0;
+      const dot = accumulator[slot];
+      accumulator[slot] = 0;
       const issue = this.issues[slot];
       if (!issue || issue.number === options.excludeNumber) continue;
       if (issue.isPrivate && !options.includePrivate) continue;
@@ -185,6 +235,53 @@ export class RepoTermIndex {
       if (score >= options.floor) results.push({ issue, score });
     }
     return results;
+  }
+
+  /**
+   * Adds the common terms' share to the issues already in `touched`, by walking either those
+   * terms' postings or the candidates' own term lists, whichever is shorter.
+   */
+  private completeCandidates(common: { id: number; df: number; weight: number }[], touchedCount: number, c: number): void {
+    const accumulator = this.accumulator;
+    let postingsWork = 0;
+    for (const term of common) postingsWork += this.postingLengths[term.id] / 2;
+    let candidateWork = 0;
+    for (let i = 0; i < touchedCount && candidateWork < postingsWork; i++) candidateWork += (this.counts[this.touched[i]]?.length ?? 0) / 2;
+
+    if (postingsWork <= candidateWork) {
+      for (const { id, df, weight } of common) {
+        const factor = weight * (c - Math.log(1 + df));
+        const list = this.postings[id];
+        const length = this.postingLengths[id];
+        for (let i = 0; i < length; i += 2) {
+          const slot = list[i];
+          if (accumulator[slot] !== 0) accumulator[slot] += factor * sublinearTf(list[i + 1]);
+        }
+      }
+      return;
+    }
+    const factors = this.termFactors;
+    for (const { id, df, weight } of common) factors[id] = weight * (c - Math.log(1 + df));
+    for (let i = 0; i < touchedCount; i++) {
+      const slot = this.touched[i];
+      const counts = this.counts[slot];
+      if (!counts) continue;
+      let sum = 0;
+      for (let j = 0; j < counts.length; j += 2) {
+        const factor = factors[counts[j]];
+        if (factor !== 0) sum += factor * sublinearTf(counts[j + 1]);
+      }
+      accumulator[slot] += sum;
+    }
+    for (const { id } of common) factors[id] = 0;
+  }
+
+  private ensureScratch(): void {
+    if (this.accumulator.length < this.issues.length) {
+      this.accumulator = new Float64Array(Math.max(this.issues.length, this.accumulator.length * 2));
+      this.touched = new Int32Array(this.accumulator.length);
+    }
+    if (this.termFactors.length < this.terms.length) this.termFactors = new Float64Array(Math.max(this.terms.length, this.termFactors.length * 2));
   }
 
   /** The index as plain data, terms in id order, for snapshots. */
@@ -205,6 +302,7 @@ export class RepoTermIndex {
     const index = new RepoTermIndex();
     for (const term of data.terms) index.termId(term);
     for (let i = 0; i < data.issues.length; i++) index.upsert(data.issues[i], data.counts[i]);
+    index.syncNorms();
     return index;
   }
 
@@ -218,6 +316,11 @@ export class RepoTermIndex {
       this.postingLengths = grownInt32(this.postingLengths, id + 1);
       this.documentFrequency = grownInt32(this.documentFrequency, id + 1);
       this.syncedLogDf = grownFloat64(this.syncedLogDf, id + 1);
+      if (this.isStale.length <= id) {
+        const grown = new Uint8Array(Math.max(16, this.isStale.length * 2));
+        grown.set(this.isStale);
+        this.isStale = grown;
+      }
     }
     return id;
   }
@@ -266,15 +369,16 @@ export class RepoTermIndex {
 
   private changeDocumentFrequency(term: number, delta: number): void {
     this.documentFrequency[term] += delta;
-    if (!this.staleTerms.has(term)) {
-      this.staleTerms.add(term);
+    if (this.isStale[term] === 0) {
+      this.isStale[term] = 1;
+      this.staleTerms.push(term);
       this.staleWork += this.postingLengths[term] / 2;
     }
   }
 
   /** Brings every live document's norm sums up to date with the current document frequencies. */
   private syncNorms(): void {
-    if (this.staleTerms.size === 0) return;
+    if (this.staleTerms.length === 0) return;
     if (this.staleWork > this.totalPostings / 2) {
       this.recomputeNorms();
       return;
@@ -296,7 +400,12 @@ export class RepoTermIndex {
       }
       this.syncedLogDf[term] = logDf;
     }
-    this.staleTerms.clear();
+    this.clearStale();
+  }
+
+  private clearStale(): void {
+    for (const term of this.staleTerms) this.isStale[term] = 0;
+    this.staleTerms = [];
     this.staleWork = 0;
   }
 
@@ -319,40 +428,7 @@ export class RepoTermIndex {
       this.normSum1[slot] = sum1;
       this.normSum2[slot] = sum2;
     }
-    this.staleTerms.clear();
-    this.staleWork = 0;
-  }
-
-  /**
-   * Adds `termWeight(idf, queryCount) × tf` (tf raw or sublinear) into the accumulator for every
-   * document holding each distinct query term; returns how many slots were touched (listed in
-   * `touched`). Callers must zero the accumulator entries they read.
-   */
-  private accumulate(queryTerms: readonly string[], tf: 'raw' | 'sublinear', termWeight: (idf: number, queryCount: number) => number): number {
-    if (this.accumulator.length < this.issues.length) {
-      this.accumulator = new Float64Array(Math.max(this.issues.length, this.accumulator.length * 2));
-      this.touched = new Int32Array(this.accumulator.length);
-    }
-    const queryCounts = new Map<string, number>();
-    for (const term of queryTerms) queryCounts.set(term, (queryCounts.get(term) ?? 0) + 1);
-    const c = 1 + Math.log(this.liveCount);
-    let touchedCount = 0;
-    for (const [term, queryCount] of queryCounts) {
-      const id = this.termIds.get(term);
-      const df = id === undefined ? 0 : this.documentFrequency[id];
-      const weight = termWeight(c - Math.log(1 + df), queryCount);
-      if (id === undefined || df === 0) continue;
-      const list = this.postings[id];
-      const length = this.postingLengths[id];
-      const accumulator = this.accumulator;
-      for (let i = 0; i < length; i += 2) {
-        const slot = list[i];
-        const count = list[i + 1];
-        if (accumulator[slot] === 0) this.touched[touchedCount++] = slot;
-        accumulator[slot] += weight * (tf === 'raw' ? count : count < 256 ? sublinearTable[count] : 1 + Math.log(count));
-      }
-    }
-    return touchedCount;
+    this.clearStale();
   }
 
   /** A copy without removed documents and unused terms. */

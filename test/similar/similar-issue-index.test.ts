@@ -155,6 +155,32 @@ describe('SimilarIssueIndex', () => {
   });
 });
 
+describe('pruned ranking', () => {
+  it('finds exactly the issues and scores a full scan finds above the floor', () => {
+    // Skewed word use, as in a real tracker: a few words in most issues, many in a handful.
+    let state = 7;
+    const random = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const words = Array.from({ length: 400 }, (_, i) => `word${i}x`);
+    const pick = () => words[Math.floor(words.length * random() ** 3)];
+    const text = (n: number) => Array.from({ length: n }, pick).join(' ');
+    const index = new SimilarIssueIndex();
+    for (let n = 1; n <= 1500; n++) index.upsert(issue(n, text(5), text(30)));
+    let pruned = 0;
+    for (let q = 0; q < 40; q++) {
+      const query = { title: text(5), body: text(25) };
+      const all = index.query(repo, query, { includePrivate: true, floor: 0, limit: 5000 });
+      for (const floor of [0.15, 0.25, 0.4]) {
+        const expected = all.filter((f) => f.score >= floor);
+        const found = index.query(repo, query, { includePrivate: true, floor, limit: 5000 });
+        expect(found.map((f) => f.number)).toEqual(expected.map((f) => f.number));
+        found.forEach((f, i) => expect(f.score).toBeCloseTo(expected[i].score, 12));
+        if (expected.length < all.length) pruned++;
+      }
+    }
+    expect(pruned).toBeGreaterThan(0);
+  });
+});
+
 describe('raw TF-IDF scores', () => {
   it("equal natural's TfIdf.tfidfs on a hand-written set, repeated query terms included", () => {
     const index = indexOf(issues);
