@@ -62,14 +62,21 @@ export function vectorize(
   return { indices: entries.map(([position]) => position), values: entries.map(([, value]) => value / norm) };
 }
 
-/** Vocabulary (sorted, for deterministic output) and idf from a set of documents. */
-export function buildVocabulary(documents: Array<Map<string, number>>, minDf: number): { vocabulary: string[]; idf: number[] } {
+/**
+ * Vocabulary (sorted, for deterministic output) and idf from a set of documents. Terms rarer
+ * than `minDf` are dropped unless listed in `keep` (the knowledge base's own words).
+ */
+export function buildVocabulary(
+  documents: Array<Map<string, number>>,
+  minDf: number,
+  keep: ReadonlySet<string> = new Set(),
+): { vocabulary: string[]; idf: number[] } {
   const documentFrequency = new Map<string, number>();
   for (const counts of documents) {
     for (const term of counts.keys()) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
   }
   const vocabulary = [...documentFrequency.entries()]
-    .filter(([, df]) => df >= minDf)
+    .filter(([term, df]) => df >= minDf || keep.has(term))
     .map(([term]) => term)
     .sort();
   const idf = vocabulary.map((term) => smoothIdf(documents.length, documentFrequency.get(term) ?? 0));

@@ -11,7 +11,7 @@ export interface TrainOptions extends LearnerOptions {
   priors: boolean;
   /** How much one prior-knowledge document counts next to one real issue. */
   priorWeight: number;
-  /** Terms must appear in at least this many documents: rarer ones are noise (and could identify a text). */
+  /** Corpus terms must appear in at least this many documents: rarer ones are noise (and could identify a text). */
   minDf: number;
   /** Folds of the held-out run that calibrates confidence and thresholds. */
   calibrationFolds: number;
@@ -42,6 +42,8 @@ interface PreparedDocument {
   label: number;
   gold: number[];
   weight: number;
+  /** Written by the knowledge base's authors, not taken from third-party questions. */
+  prior: boolean;
 }
 
 /** Resources filed under more topics than this are general indexes and say little about any one topic. */
@@ -53,14 +55,14 @@ function priorDocuments(kb: TrainingKnowledge, options: TrainOptions, topicIndex
   for (const topic of kb.topics) {
     const label = topicIndex.get(topic.slug) ?? -1;
     const counts = termCounts({ title: topic.keywords.join(' '), body: topic.description }, options.features);
-    documents.push({ counts, label, gold: [label], weight: options.priorWeight });
+    documents.push({ counts, label, gold: [label], weight: options.priorWeight, prior: true });
   }
   for (const resource of kb.resources) {
     if (resource.topics.length === 0 || resource.topics.length > maxTopicsOfPriorResource) continue;
     const label = topicIndex.get(resource.topics[0]);
     if (label === undefined) continue;
     const text = { title: `${resource.title} ${resource.keywords.join(' ')}`, body: resource.summary };
-    documents.push({ counts: termCounts(text, options.features), label, gold: [label], weight: options.priorWeight });
+    documents.push({ counts: termCounts(text, options.features), label, gold: [label], weight: options.priorWeight, prior: true });
   }
   return documents;
 }
@@ -75,7 +77,7 @@ function prepareExamples(examples: Example[], options: TrainOptions, topicIndex:
       return index;
     });
     if (gold.length === 0) throw new Error(`example ${example.id ?? `#${position + 1}`} has no topics`);
-    return { counts: termCounts(example, options.features), label: gold[0], gold, weight: 1 };
+    return { counts: termCounts(example, options.features), label: gold[0], gold, weight: 1, prior: false };
   });
 }
 
@@ -86,9 +88,11 @@ interface FittedScorer extends LinearScorer {
 }
 
 function fitScorer(documents: PreparedDocument[], topicCount: number, options: TrainOptions): FittedScorer {
+  const knowledgeBaseTerms = new Set(documents.filter((document) => document.prior).flatMap((document) => [...document.counts.keys()]));
   const { vocabulary, idf } = buildVocabulary(
     documents.map((document) => document.counts),
     options.minDf,
+    knowledgeBaseTerms,
   );
   const index = new Map(vocabulary.map((term, position) => [term, position]));
   const data: TrainingVector[] = documents.map((document) => ({
