@@ -264,6 +264,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
 
     async close() {
+      if (pool.ending) return;
       await pool.end();
     },
 

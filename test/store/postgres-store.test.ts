@@ -226,8 +226,9 @@ describe.skipIf(!hasPostgres)('PostgreSQL store', () => {
     expect(await store.getSetting('cursor')).toBe('2');
   });
 
-  it('reports ping false once closed', async () => {
+  it('reports ping false once closed, and closing twice is harmless', async () => {
     const local = await freshStore();
+    await local.close();
     await local.close();
     expect(await local.ping()).toBe(false);
   });
