@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
+import { Octokit } from '@octokit/rest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github/index.js';
 import { repoRoot } from '../support/shared-dir.js';
@@ -97,6 +98,43 @@ describe('fake GitHub', () => {
     await call(fake, 'POST', '/repos/acme/widgets/issues/1/comments', { body: 'ping' });
     fake.onRequest = undefined;
     expect(seen).toEqual(['issues/create-comment 201']);
+  });
+});
+
+describe('fake GitHub, driven by a stock Octokit through every operation it implements', () => {
+  it('changes state as GitHub would and answers in the documented shapes', async () => {
+    const fake = await startFakeGitHub({ checkResponses: true });
+    try {
+      fake.state.addRepo('acme', 'tour');
+      fake.state.setFile('acme', 'tour', 'docs/a.md', 'A');
+      fake.state.setFile('acme', 'tour', 'docs/deep/b.md', 'B');
+      const octokit = new Octokit({ baseUrl: fake.url, auth: TOKEN });
+      const base = { owner: 'acme', repo: 'tour' };
+      const { data: created } = await octokit.rest.issues.create({ ...base, title: 'Multipath TCP', body: 'Is it on?', labels: ['question'] });
+      await octokit.rest.issues.update({ ...base, issue_number: created.number, title: 'Multipath TCP on iOS', state: 'closed' });
+      const { data: comment } = await octokit.rest.issues.createComment({ ...base, issue_number: created.number, body: 'first' });
+      await octokit.rest.issues.updateComment({ ...base, comment_id: comment.id, body: 'edited' });
+      expect((await octokit.rest.issues.getComment({ ...base, comment_id: comment.id })).data.body).toBe('edited');
+      await octokit.rest.issues.setLabels({ ...base, issue_number: created.number, labels: ['topic: tcp', 'question'] });
+      expect((await octokit.rest.issues.listLabelsOnIssue({ ...base, issue_number: created.number })).data.map((label) => label.name)).toEqual(['topic: tcp', 'question']);
+      expect((await octokit.rest.issues.listLabelsForRepo(base)).data.map((label) => label.name)).toEqual(['question', 'topic: tcp']);
+      expect((await octokit.rest.issues.getLabel({ ...base, name: 'topic: tcp' })).data.color).toBe('ededed');
+      await octokit.rest.issues.removeAllLabels({ ...base, issue_number: created.number });
+      await octokit.rest.issues.deleteComment({ ...base, comment_id: comment.id });
+      const closed = await octokit.rest.issues.listForRepo({ ...base, state: 'closed' });
+      expect(closed.data.map((issue) => ({ title: issue.title, state: issue.state, labels: issue.labels, comments: issue.comments }))).toEqual([
+        { title: 'Multipath TCP on iOS', state: 'closed', labels: [], comments: 0 },
+      ]);
+      expect((await octokit.rest.issues.listForRepo(base)).data).toEqual([]);
+      const listing = await octokit.rest.repos.getContent({ ...base, path: 'docs' });
+      expect((listing.data as Array<{ path: string; type: string }>).map(({ path: entryPath, type }) => ({ path: entryPath, type }))).toEqual([
+        { path: 'docs/a.md', type: 'file' },
+        { path: 'docs/deep', type: 'dir' },
+      ]);
+      expect(fake.violations).toEqual([]);
+    } finally {
+      await fake.close();
+    }
   });
 });
 
