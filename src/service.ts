@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
 import { loadKnowledgeBase, type KnowledgeBase } from './classify/index.js';
 import { secretsOf, type AppConfig } from './config/env.js';
-import { createRepoSettingsCache } from './config/repo-settings-cache.js';
+import { createRepoSettingsCache, type RepoSettingsCache } from './config/repo-settings-cache.js';
 import { createDryRunTracker } from './github/dry-run-tracker.js';
 import type { IssueTracker } from './github/issue-tracker.js';
 import { createOctokitIssueTracker } from './github/octokit-issue-tracker.js';
@@ -27,6 +27,7 @@ export interface Service {
   queue: JobQueue;
   logger: Logger;
   metrics: Metrics;
+  repoSettings: RepoSettingsCache;
   /** The knowledge base in use now; swapped by a retrain without a restart. */
   knowledge(): KnowledgeBase;
   setKnowledge(kb: KnowledgeBase): void;
@@ -99,7 +100,7 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
     if (!config.webhookSecret) logger.warn('WEBHOOK_SECRET is not set: webhook signatures are not checked (dry-run only)');
   }
 
-  const repoSettings = createRepoSettingsCache({ knownTopics: () => kb.topics.map((topic) => topic.slug), logger });
+  const repoSettings = createRepoSettingsCache({ knownTopics: () => kb.topics.map((topic) => topic.slug), store, logger });
   const similar = new SimilarIssueIndex();
   const triageDeps: TriageDeps = {
     trackerFor: (job) => (config.dryRun || !github ? createDryRunTracker({ reader: github, snapshot: snapshotOf(job), logger }) : github),
@@ -165,6 +166,7 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
     queue,
     logger,
     metrics,
+    repoSettings,
     url,
     knowledge: () => kb,
     setKnowledge(next) {

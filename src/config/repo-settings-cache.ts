@@ -1,6 +1,12 @@
 import type { IssueTracker, RepoRef } from '../github/issue-tracker.js';
 import type { Logger } from '../log.js';
+import type { Store } from '../store/store.js';
 import { parseRepoConfig, repoConfigPath, type RepoConfigResult } from './repo-config.js';
+
+/** Store setting written when a push changes a repository's config, so every process re-reads it. */
+export function repoConfigChangedKey(repoFullName: string): string {
+  return `repo-config-changed:${repoFullName}`;
+}
 
 export interface RepoSettingsCache {
   get(repo: RepoRef, tracker: IssueTracker): Promise<RepoConfigResult>;
@@ -14,7 +20,13 @@ export interface RepoSettingsCache {
  * Per-repository settings, read through the GitHub API and cached for a while. One instance per
  * process, created by the composition root (never a module-level cache).
  */
-export function createRepoSettingsCache(options: { knownTopics: () => string[]; ttlMs?: number; now?: () => number; logger: Logger }): RepoSettingsCache {
+export function createRepoSettingsCache(options: {
+  knownTopics: () => string[];
+  store: Pick<Store, 'getSetting'>;
+  ttlMs?: number;
+  now?: () => number;
+  logger: Logger;
+}): RepoSettingsCache {
   const ttlMs = options.ttlMs ?? 5 * 60_000;
   const now = options.now ?? Date.now;
   const entries = new Map<string, { result: RepoConfigResult; fetchedAt: number }>();
@@ -24,7 +36,10 @@ export function createRepoSettingsCache(options: { knownTopics: () => string[]; 
     async get(repo, tracker) {
       const key = `${repo.owner}/${repo.repo}`;
       const cached = entries.get(key);
-      if (cached && now() - cached.fetchedAt < ttlMs) return cached.result;
+      if (cached && now() - cached.fetchedAt < ttlMs) {
+        const changedAt = await options.store.getSetting(repoConfigChangedKey(key));
+        if (!changedAt || Date.parse(changedAt) < cached.fetchedAt) return cached.result;
+      }
       const text = await tracker.readRepoFile(repo, repoConfigPath);
       const result = parseRepoConfig(text, options.knownTopics());
       if (!result.ok) {

@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { Logger } from '../log.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { Store } from '../store/store.js';
+import { repoConfigChangedKey } from '../config/repo-settings-cache.js';
 import { routeDelivery } from '../triage/events.js';
 
 export const webhookPath = '/api/github/webhooks';
@@ -95,6 +96,13 @@ export async function registerWebhookRoute(app: FastifyInstance, deps: WebhookRo
       const receivedAt = deps.now().toISOString();
       const route = routeDelivery(event, payload, deliveryId, receivedAt);
       const action = typeof (payload as { action?: unknown }).action === 'string' ? ((payload as { action: string }).action) : null;
+      if (route.kind === 'config-changed') {
+        await deps.store.setSetting(repoConfigChangedKey(route.repo), receivedAt);
+        await deps.store.recordDelivery({ deliveryId, event, action, repo: route.repo, issueNumber: null, receivedAt, status: 'ignored', reason: 'repository config changed' });
+        deps.logger.info({ deliveryId, repo: route.repo }, 'repository config changed: every worker re-reads it on its next job');
+        deps.onDelivery?.('ignored');
+        return reply.code(202).send({ status: 'config-changed' });
+      }
       if (route.kind === 'ignore') {
         await deps.store.recordDelivery({ deliveryId, event, action, repo: route.repo, issueNumber: route.issueNumber, receivedAt, status: 'ignored', reason: route.reason });
         deps.logger.info({ deliveryId, event, action, reason: route.reason }, 'delivery acknowledged and ignored');

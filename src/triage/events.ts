@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { repoConfigPath } from '../config/repo-config.js';
 
 /**
  * Turns a verified webhook delivery into a job, or says why it is ignored. Pure. The job keeps
@@ -59,10 +60,32 @@ export interface IssueEventJob {
 
 export type RouteResult =
   | { kind: 'ignore'; reason: string; repo: string | null; issueNumber: number | null }
+  | { kind: 'config-changed'; repo: string }
   | { kind: 'enqueue'; job: IssueEventJob };
+
+const pushPayloadSchema = z.object({
+  ref: z.string(),
+  repository: z.object({ full_name: z.string(), default_branch: z.string() }),
+  commits: z.array(z.object({ added: z.array(z.string()).default([]), modified: z.array(z.string()).default([]), removed: z.array(z.string()).default([]) })).default([]),
+  head_commit: z.object({ added: z.array(z.string()).default([]), modified: z.array(z.string()).default([]), removed: z.array(z.string()).default([]) }).nullable().optional(),
+});
+
+/** A push to the default branch that touches the repository's bot config. */
+function touchesRepoConfig(payload: unknown, configPath: string): string | null {
+  const parsed = pushPayloadSchema.safeParse(payload);
+  if (!parsed.success) return null;
+  const { ref, repository, commits, head_commit: head } = parsed.data;
+  if (ref !== `refs/heads/${repository.default_branch}`) return null;
+  const touched = [...commits, ...(head ? [head] : [])].some((commit) => [...commit.added, ...commit.modified, ...commit.removed].includes(configPath));
+  return touched ? repository.full_name : null;
+}
 
 export function routeDelivery(event: string, payload: unknown, deliveryId: string, receivedAt: string): RouteResult {
   const ignore = (reason: string, repo: string | null = null, issueNumber: number | null = null): RouteResult => ({ kind: 'ignore', reason, repo, issueNumber });
+  if (event === 'push') {
+    const repo = touchesRepoConfig(payload, repoConfigPath);
+    return repo ? { kind: 'config-changed', repo } : ignore('push does not change the bot config');
+  }
   if (event !== 'issues') return ignore(`event "${event}" is not handled`);
   const parsed = issuePayloadSchema.safeParse(payload);
   if (!parsed.success) return ignore('issues payload lacks the fields the bot needs');
