@@ -141,7 +141,7 @@ describe.skipIf(!hasPostgres)('pg-boss queue', () => {
       runningNow.add(job.id);
       runsById.set(job.id, (runsById.get(job.id) ?? 0) + 1);
       runner.set(job.id, worker);
-      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 10));
+      await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 10));
       runningNow.delete(job.id);
     };
     const ids = Array.from({ length: 40 }, (_, index) => `job-${index}`);
