@@ -21,6 +21,7 @@ export interface RequestInfo {
 export interface GithubClientOptions {
   apiUrl: string;
   auth: GithubAuth;
+  /** Used as given: tag it (e.g. `child({ component: 'github' })`) before passing it in. */
   logger: Logger;
   userAgent?: string;
   /** Retries of a 5xx or network failure inside one call (plugin-retry). Default 3. */
@@ -86,7 +87,7 @@ function octokitLog(logger: Logger) {
 }
 
 export function createGithubClients(options: GithubClientOptions): GithubClients {
-  const logger = options.logger.child({ component: 'github' });
+  const logger = options.logger;
   const maxWaits = options.maxRateLimitWaits ?? 3;
   const maxWaitSeconds = options.maxRateLimitWaitSeconds ?? 60;
   const writeLane = createSpacingGroup(options.writeSpacingMs ?? 1000);

@@ -56,6 +56,7 @@ function hasNextPage(linkHeader: string | undefined): boolean {
 /** The IssueTracker port over GitHub's REST API, with retries, rate-limit waits and App auth. */
 export function createOctokitIssueTracker(options: OctokitIssueTrackerOptions): IssueTracker {
   const clients = createGithubClients(options);
+  const logger = options.logger;
 
   async function call<T>(repo: RepoRef, operation: string, work: (client: GithubClient) => Promise<T>): Promise<T> {
     const client = await clients.forRepo(repo);
@@ -119,8 +120,9 @@ export function createOctokitIssueTracker(options: OctokitIssueTrackerOptions): 
             page,
           });
           comments.push(...response.data.map(toComment));
-          if (!hasNextPage(response.headers.link)) break;
+          if (!hasNextPage(response.headers.link)) return comments;
         }
+        logger.warn({ repo: `${repo.owner}/${repo.repo}`, issue: issueNumber, listed: comments.length }, 'comment thread longer than we page through; later comments not read');
         return comments;
       });
     },
