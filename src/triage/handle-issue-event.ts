@@ -1,13 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import { classify, rankResources, type KnowledgeBase } from '../classify/index.js';
 import type { RepoConfigResult } from '../config/repo-config.js';
-import type { IssueComment, IssueTracker, RepoRef } from '../github/issue-tracker.js';
+import type { IssueTracker, RepoRef } from '../github/issue-tracker.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import type { DecisionRecord, SimilarIssueRef, StoredIssue, TriageMode } from '../store/types.js';
 import { decideTriage } from './decide.js';
 import type { IssueEventJob } from './events.js';
-import { hasReplyMarker, renderReply, type ReplyTemplate } from './render-reply.js';
+import { postReplyOnce } from './post-reply-once.js';
+import { renderReply, type ReplyTemplate } from './render-reply.js';
 
 /** The part of the similar-issue index the use case needs. */
 export interface SimilarIssues {
@@ -174,29 +175,6 @@ async function triageIssue(deps: TriageDeps, job: IssueEventJob, log: Logger): P
     'triage decision',
   );
   return { outcome: 'triaged', decision: record, replied };
-}
-
-/**
- * Posts the reply at most once per issue: a database claim stops a second worker or delivery, and
- * the hidden marker in the issue's comments stops a retry after a crash between posting and
- * recording.
- */
-async function postReplyOnce(deps: TriageDeps, tracker: IssueTracker, repoRef: RepoRef, record: DecisionRecord, body: string, log: Logger): Promise<boolean> {
-  if (record.mode === 'dry-run') {
-    await tracker.createComment(repoRef, record.issueNumber, body);
-    await deps.store.setReplyState(record.id, 'dry-run', body);
-    return false;
-  }
-  if (!(await deps.store.claimReply(record.id, record.deliveryId))) {
-    log.info('another delivery holds the reply for this issue: not posting');
-    return false;
-  }
-  const comments = await tracker.listComments(repoRef, record.issueNumber);
-  const earlier: IssueComment | undefined = comments.find((comment) => hasReplyMarker(comment.body));
-  const comment = earlier ?? (await tracker.createComment(repoRef, record.issueNumber, body));
-  if (earlier) log.warn({ commentId: earlier.id }, 'the reply was already posted (an earlier try died before recording it): not posting again');
-  await deps.store.markReplied(record.id, { commentId: comment.id, url: comment.htmlUrl, body: comment.body, at: deps.now().toISOString() });
-  return !earlier;
 }
 
 function skipped(log: Logger, reason: string): EventOutcome {
