@@ -1,7 +1,7 @@
 import type { Bench, BenchContext, BenchResult } from './harness.js';
 
 /** Each benchmark lives in its own module; this runner loads the ones asked for, in order. */
-const benches = ['classify', 'similar', 'webhook', 'storage'];
+const benches = ['classify', 'similar', 'webhook', 'storage', 'github'];
 
 async function load(name: string): Promise<{ run: Bench }> {
   return (await import(new URL(`./${name}.bench.js`, import.meta.url).href)) as { run: Bench };
