@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Webhooks } from '@octokit/webhooks';
+import autocannon from 'autocannon';
+import { createSqliteQueue } from '../src/queue/sqlite-queue.js';
+import { round, type Bench, type Figure } from './harness.js';
+
+/**
+ * Time to a 2xx for signed deliveries at rising concurrency, supportbot's web role against its
+ * anchor: a bare @octokit/webhooks middleware that does nothing. Each server runs in a child
+ * process so the load generator does not share its event loop. Afterwards every accepted
+ * delivery must be in supportbot's durable queue: none lost.
+ */
+const here = path.dirname(fileURLToPath(import.meta.url));
+const distRoot = path.resolve(here, '..');
+const repoRoot = path.resolve(distRoot, '..');
+const secret = 'bench-webhook-secret';
+
+function startChild(args: string[], env: Record<string, string>, readyPattern: RegExp): Promise<{ child: ChildProcess; port: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, ...env, DOTENV_CONFIG_QUIET: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let buffered = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${buffered.slice(-500)}`)), 30_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const match = readyPattern.exec(buffered);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, port: Number(match[1]) });
+      }
+    });
+    child.stderr?.on('data', (chunk: Buffer) => (buffered += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${buffered.slice(-500)}`)));
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+interface LoadResult {
+  p50: number;
+  p99: number;
+  requestsPerSecond: number;
+  accepted: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function load(port: number, connections: number, amount: number, body: string, signature: string): Promise<LoadResult> {
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}/api/github/webhooks`,
+    method: 'POST',
+    connections,
+    amount,
+    headers: { 'content-type': 'application/json', 'x-github-event': 'issues', 'x-hub-signature-256': signature },
+    body,
+    requests: [
+      {
+        setupRequest: (request: Record<string, any>) => {
+          request.headers = { ...request.headers, 'x-github-delivery': randomUUID() };
+          return request;
+        },
+      },
+    ],
+  });
+  const accepted = Object.entries(result.statusCodeStats ?? {})
+    .filter(([status]) => Number(status) >= 200 && Number(status) < 300)
+    .reduce((sum, [, stats]) => sum + Number((stats as { count: number | string }).count), 0);
+  return { p50: result.latency.p50, p99: result.latency.p99, requestsPerSecond: result.requests.average, accepted, non2xx: result.non2xx, errors: result.errors };
+}
+
+export const run: Bench = async (context) => {
+  const levels = [1, 10, 100];
+  const amount = context.quick ? 400 : 3000;
+  const payload = JSON.parse(fs.readFileSync(path.join(repoRoot, 'node_modules/@octokit/webhooks-examples/api.github.com/index.json'), 'utf8'))
+    .find((group: { name: string }) => group.name === 'issues')
+    .examples.find((example: { action: string }) => example.action === 'opened');
+  const body = JSON.stringify(payload);
+  const signature = await new Webhooks({ secret }).sign(body);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'supportbot-bench-'));
+
+  const anchor = await startChild([path.join(here, 'webhook-anchor-server.js')], { WEBHOOK_SECRET: secret }, /"port":(\d+)/);
+  const bot = await startChild(
+    [path.join(repoRoot, 'bin', 'supportbot.js'), 'serve', '--role', 'web'],
+    { WEBHOOK_SECRET: secret, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DRY_RUN: 'true' },
+    /"url":"http:\/\/127\.0\.0\.1:(\d+)"/,
+  );
+
+  const figures: Record<string, Figure | Record<string, Figure>> = {};
+  let acceptedTotal = 0;
+  try {
+    context.print(`| concurrency | anchor p50 / p99 ms | supportbot p50 / p99 ms | p99 ratio | supportbot req/s |`);
+    context.print(`|---|---|---|---|---|`);
+    for (const connections of levels) {
+      const anchorResult = await load(anchor.port, connections, amount, body, signature);
+      const botResult = await load(bot.port, connections, amount, body, signature);
+      acceptedTotal += botResult.accepted;
+      const ratio = botResult.p99 / Math.max(anchorResult.p99, 1);
+      figures[`c${connections}`] = {
+        anchorP50Ms: anchorResult.p50,
+        anchorP99Ms: anchorResult.p99,
+        p50Ms: botResult.p50,
+        p99Ms: botResult.p99,
+        p99Ratio: round(ratio, 2),
+        requestsPerSecond: round(botResult.requestsPerSecond, 0),
+        non2xx: botResult.non2xx,
+        errors: botResult.errors,
+      };
+      context.print(`| ${connections} | ${anchorResult.p50} / ${anchorResult.p99} | ${botResult.p50} / ${botResult.p99} | ${ratio.toFixed(2)}× | ${Math.round(botResult.requestsPerSecond)} |`);
+    }
+  } finally {
+    await stopChild(anchor.child);
+    await stopChild(bot.child);
+  }
+
+  const queue = createSqliteQueue({ file: path.join(dataDir, 'supportbot.db'), maxAttempts: 1 });
+  const depth = await queue.depth();
+  await queue.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  const lost = acceptedTotal - depth.queued;
+  figures.accepted = acceptedTotal;
+  figures.queued = depth.queued;
+  figures.lost = lost;
+  figures.targetP99WithinTwiceAnchorAt100 = (figures.c100 as Record<string, Figure>).p99Ratio as number <= 2;
+  context.print(`accepted ${acceptedTotal} deliveries, ${depth.queued} in the durable queue afterwards: ${lost === 0 ? 'none lost' : `${lost} LOST`}`);
+  return { name: 'webhook', figures };
+};
