@@ -145,6 +145,24 @@ describe('Octokit issue tracker over HTTP', () => {
     expect(lines.some((line) => line.includes('waiting before retrying'))).toBe(true);
   });
 
+  it('waits out an exhausted quota (429) until its reset, then succeeds', async () => {
+    const waits: number[] = [];
+    const tracker = createOctokitIssueTracker(quickOptions(fake, { onRateLimitWait: (seconds) => waits.push(seconds) }));
+    fake.failNext({ method: 'GET', pathPattern: '/repos/{owner}/{repo}/issues/{issue_number}', status: 429, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000)) } });
+    expect((await tracker.getIssue(repo, 1)).number).toBe(1);
+    expect(waits).toEqual([1]);
+  });
+
+  it('lets concurrent calls race to create the same label without failing', async () => {
+    const tracker = createOctokitIssueTracker(quickOptions(fake));
+    fake.state.addIssue('acme', 'widgets', { number: 2, title: 'Second' });
+    const label = { name: 'topic: race', color: '5319e7' };
+    await Promise.all([tracker.addLabels(repo, 1, [label]), tracker.addLabels(repo, 2, [label])]);
+    expect(fake.state.labels('acme', 'widgets').filter((existing) => existing.name === 'topic: race')).toMatchObject([{ color: '5319e7' }]);
+    expect(fake.state.issue('acme', 'widgets', 1)?.labels).toContain('topic: race');
+    expect(fake.state.issue('acme', 'widgets', 2)?.labels).toContain('topic: race');
+  });
+
   it('does not wait beyond its bound: a 429 becomes GITHUB_RATE_LIMITED with the wait GitHub asked for', async () => {
     const tracker = createOctokitIssueTracker(quickOptions(fake, { maxRateLimitWaits: 0 }));
     fake.setFaults({ tooManyRequestsRate: 1, seed: 3 });
