@@ -48,41 +48,62 @@ export interface HeldOutPrediction {
   correct: boolean;
 }
 
-/** Predictions of a topic with fewer held-out cases than this borrow the pooled threshold. */
-const minimumPredictionsPerTopic = 8;
+/** Precision of the predictions at or above `threshold`, or 1 when there are none. */
+function precisionAbove(sorted: HeldOutPrediction[], threshold: number): { correct: number; count: number } {
+  let correct = 0;
+  let count = 0;
+  for (const prediction of sorted) {
+    if (prediction.confidence < threshold) break;
+    count++;
+    if (prediction.correct) correct++;
+  }
+  return { correct, count };
+}
 
 /**
  * The lowest confidence at which the held-out predictions at or above it reach
- * `targetPrecision`; 1 (never label) when no cut-off does.
+ * `targetPrecision`; 1 (never label) when no cut-off does. With `pooled` given, the precision is
+ * smoothed toward the pooled predictions' precision at the same cut-off.
  */
-export function precisionThreshold(predictions: HeldOutPrediction[], targetPrecision: number): number {
+export function precisionThreshold(
+  predictions: HeldOutPrediction[],
+  targetPrecision: number,
+  pooled: HeldOutPrediction[] = [],
+  pooledStrength = 0,
+): number {
   const sorted = [...predictions].sort((a, b) => b.confidence - a.confidence);
+  const pooledSorted = [...pooled].sort((a, b) => b.confidence - a.confidence);
   let correct = 0;
   let threshold = 1;
   for (let i = 0; i < sorted.length; i++) {
     if (sorted[i].correct) correct++;
     const tied = i + 1 < sorted.length && sorted[i + 1].confidence === sorted[i].confidence;
-    if (!tied && correct / (i + 1) >= targetPrecision) threshold = sorted[i].confidence;
+    if (tied) continue;
+    const prior = precisionAbove(pooledSorted, sorted[i].confidence);
+    const strength = prior.count === 0 ? 0 : pooledStrength;
+    const pooledPrecision = prior.count === 0 ? 0 : prior.correct / prior.count;
+    if ((correct + strength * pooledPrecision) / (i + 1 + strength) >= targetPrecision) threshold = sorted[i].confidence;
   }
   return threshold;
 }
 
 /**
- * One threshold per topic, each chosen from that topic's own held-out precision so labelled
- * issues stay right at `targetPrecision`. Topics with too few held-out predictions to judge use
- * the threshold of all predictions pooled. The abstain topic is never labelled: threshold 1.
+ * One threshold per topic, each chosen from that topic's own held-out precision (smoothed toward
+ * all topics' precision, so thin topics are not judged on a handful of cases) so labelled issues
+ * stay right at `targetPrecision`. `pooledStrength` is how many pooled predictions a topic's own
+ * estimate is worth. The abstain topic is never labelled: threshold 1.
  */
 export function topicThresholds(
   predictions: HeldOutPrediction[],
   topicCount: number,
   abstainIndex: number,
   targetPrecision: number,
+  pooledStrength: number,
 ): number[] {
   const labelled = predictions.filter((prediction) => prediction.topic !== abstainIndex);
-  const pooled = precisionThreshold(labelled, targetPrecision);
   return Array.from({ length: topicCount }, (_, topic) => {
     if (topic === abstainIndex) return 1;
     const own = labelled.filter((prediction) => prediction.topic === topic);
-    return own.length < minimumPredictionsPerTopic ? pooled : precisionThreshold(own, targetPrecision);
+    return own.length === 0 ? precisionThreshold(labelled, targetPrecision) : precisionThreshold(own, targetPrecision, labelled, pooledStrength);
   });
 }

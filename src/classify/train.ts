@@ -17,6 +17,8 @@ export interface TrainOptions extends LearnerOptions {
   calibrationFolds: number;
   /** Precision the per-topic thresholds aim for on held-out predictions. */
   targetPrecision: number;
+  /** How many held-out predictions of all topics a topic's own precision estimate is smoothed with. */
+  thresholdSmoothing: number;
   /** Let an example with two gold topics count as a positive of both (one-vs-rest learners). */
   multiLabel: boolean;
 }
@@ -33,6 +35,7 @@ export const defaultTrainOptions: TrainOptions = {
   calibrationFolds: 10,
   targetPrecision: 0.95,
   multiLabel: false,
+  thresholdSmoothing: 10,
 };
 
 export type TrainingKnowledge = Pick<KnowledgeBaseDefinition, 'name' | 'topics' | 'resources' | 'abstainTopic'>;
@@ -160,7 +163,7 @@ export function trainModel(examples: Example[], kb: TrainingKnowledge, overrides
     const topic = probabilities.indexOf(Math.max(...probabilities));
     return { topic, confidence: probabilities[topic], correct: item.gold.includes(topic) };
   });
-  const thresholds = topicThresholds(predictions, topics.length, abstainIndex, options.targetPrecision);
+  const thresholds = topicThresholds(predictions, topics.length, abstainIndex, options.targetPrecision, options.thresholdSmoothing);
 
   const withoutVersion: Omit<Model, 'version'> = {
     format: 1,

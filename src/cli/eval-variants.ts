@@ -25,6 +25,10 @@ export const modelVariants: Array<{ name: string; options: Partial<TrainOptions>
   { name: 'shipped, balanced class weights', options: { balanced: true } },
   { name: 'shipped, C = 0.5', options: { C: 0.5 } },
   { name: 'shipped, C = 2', options: { C: 2 } },
+  { name: 'shipped, both gold topics positive (multi-label)', options: { multiLabel: true } },
+  { name: 'shipped, thresholds from each topic alone', options: { thresholdSmoothing: 0 } },
+  { name: 'shipped, one pooled threshold', options: { thresholdSmoothing: 1e9 } },
+  { name: 'shipped, target precision 0.97', options: { targetPrecision: 0.97 } },
   { name: 'shipped features, Rocchio centroids', options: { learner: 'centroid' } },
   { name: 'shipped features, multinomial logistic regression', options: { learner: 'logistic', C: 10 } },
 ];

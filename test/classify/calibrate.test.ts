@@ -32,12 +32,21 @@ describe('precisionThreshold', () => {
 });
 
 describe('topicThresholds', () => {
-  it('gives each topic its own threshold, pools thin topics and never labels the abstain topic', () => {
-    const topicZero = Array.from({ length: 10 }, (_, i) => ({ topic: 0, confidence: 1 - i * 0.05, correct: i < 8 }));
+  const topicZero = Array.from({ length: 10 }, (_, i) => ({ topic: 0, confidence: 1 - i * 0.05, correct: i < 8 }));
+
+  it('gives each topic its own threshold from its held-out precision and never labels the abstain topic', () => {
     const thin = [{ topic: 1, confidence: 0.5, correct: true }];
-    const thresholds = topicThresholds([...topicZero, ...thin], 3, 2, 0.95);
+    const thresholds = topicThresholds([...topicZero, ...thin], 3, 2, 0.95, 0);
     expect(thresholds[0]).toBeCloseTo(0.65);
-    expect(thresholds[1]).toBe(precisionThreshold([...topicZero, ...thin], 0.95));
+    expect(thresholds[1]).toBe(0.5);
     expect(thresholds[2]).toBe(1);
+  });
+
+  it('smooths a thin topic toward the precision of all topics at the same confidence', () => {
+    const thin = [{ topic: 1, confidence: 0.5, correct: true }];
+    const thresholds = topicThresholds([...topicZero, ...thin], 3, 2, 0.95, 10);
+    // Alone, one right prediction at 0.5 looks perfect; all topics at 0.5 are only 9 in 11 right.
+    expect(thresholds[1]).toBe(1);
+    expect(thresholds[0]).toBeCloseTo(0.65);
   });
 });

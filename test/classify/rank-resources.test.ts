@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { classify, rankResources, trainModel, type KnowledgeBase } from '../../src/classify/index.js';
 import { tinyExamples, tinyKb } from './fixtures/tiny-kb.js';
 
-const kb: KnowledgeBase = { ...tinyKb, model: trainModel(tinyExamples, tinyKb) };
+const trained = trainModel(tinyExamples, tinyKb);
+/** Thresholds at zero so the tests below see a confident bot unless they say otherwise. */
+const kb: KnowledgeBase = { ...tinyKb, model: { ...trained, thresholds: trained.thresholds.map(() => 0) } };
 
 describe('rankResources', () => {
   it('ranks resources of the chosen topic by how well they match the issue', () => {
@@ -20,6 +22,14 @@ describe('rankResources', () => {
     expect(classification.topic).toBe('sockets');
     expect(rankResources(kb, issue, classification).map(({ resource }) => resource.id)).toEqual(['udp-guide']);
     expect(rankResources(kb, issue, classification, 0)).toEqual([]);
+  });
+
+  it('also offers the runner-up topic\'s resources when the bot is unsure', () => {
+    const issue = { title: 'UDP broadcast', body: 'NWConnection broadcast over UDP also uses URLSession download' };
+    const unsure = { ...classify(kb, issue), abstain: true };
+    const ids = rankResources(kb, issue, unsure).map(({ resource }) => resource.id);
+    expect(ids[0]).toBe('udp-guide');
+    expect(ids).toContain('background-downloads');
   });
 
   it('is empty when the abstain topic wins', () => {
