@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { backfillCommand } from './backfill.js';
 import { classifyCommand } from './classify.js';
 import { evalCommand } from './eval.js';
 import { replayCommand } from './replay.js';
@@ -13,7 +14,8 @@ const program = new Command('supportbot')
   .addCommand(classifyCommand())
   .addCommand(trainCommand())
   .addCommand(evalCommand())
-  .addCommand(replayCommand());
+  .addCommand(replayCommand())
+  .addCommand(backfillCommand());
 
 try {
   await program.parseAsync(process.argv);

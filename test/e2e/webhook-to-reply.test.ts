@@ -81,7 +81,7 @@ describe('a webhook delivery becomes a label and one reply', () => {
 
   it('answers each malformed request with its own status and reason', async () => {
     const { payload } = newIssue(wifiQuestion);
-    const cases = [
+    const cases: Array<{ options: Parameters<typeof sendDelivery>[3]; status: number; error: string }> = [
       { options: { secret: testSecret, headers: { 'x-github-event': '' } }, status: 400, error: 'missing x-github-event header' },
       { options: { secret: testSecret, headers: { 'x-github-delivery': '' } }, status: 400, error: 'missing x-github-delivery header' },
       { options: {}, status: 401, error: 'missing x-hub-signature-256 header' },

@@ -17,7 +17,7 @@ describe('routeDelivery', () => {
   });
 
   it('enqueues issues.closed (GitHub ships no example of it: built from opened)', () => {
-    const payload = { ...example('opened'), action: 'closed' };
+    const payload: Record<string, unknown> = { ...example('opened'), action: 'closed' };
     (payload.issue as Record<string, unknown>).state = 'closed';
     expect(routeDelivery('issues', payload, 'd', 'now')).toMatchObject({ kind: 'enqueue', job: { action: 'closed', issue: { state: 'closed' } } });
   });

@@ -6,6 +6,7 @@ import {
   renderInstallation,
   renderIssue,
   renderLabel,
+  renderRepository,
   type RenderContext,
 } from './render.js';
 import type { FakeGitHubState, FakeIssue, FakeRepo } from './state.js';
@@ -156,10 +157,12 @@ const handlers: Record<string, Handler> = {
     const wanted = exchange.query.get('state') ?? 'open';
     const since = exchange.query.get('since');
     const direction = exchange.query.get('direction') ?? 'desc';
+    const byUpdate = exchange.query.get('sort') === 'updated';
+    const key = (issue: FakeIssue) => (byUpdate ? Date.parse(issue.updatedAt) : issue.number);
     const issues = [...repo.issues.values()]
       .filter((issue) => wanted === 'all' || issue.state === wanted)
       .filter((issue) => !since || issue.updatedAt >= since)
-      .sort((a, b) => (direction === 'asc' ? a.number - b.number : b.number - a.number));
+      .sort((a, b) => (direction === 'asc' ? key(a) - key(b) || a.number - b.number : key(b) - key(a) || b.number - a.number));
     const { page, headers } = paginate(issues, exchange);
     return { status: 200, body: page.map((issue) => renderIssue(ctx.render, repo, issue)), headers };
   }),
@@ -272,6 +275,8 @@ const handlers: Record<string, Handler> = {
     const label = ctx.state.addLabel(repo.owner, repo.name, body);
     return { status: 201, body: renderLabel(ctx.render, repo, label) };
   }),
+
+  'repos/get': withRepo((ctx, _exchange, repo) => ({ status: 200, body: renderRepository(ctx.render, repo) })),
 
   'repos/get-content': withRepo((ctx, exchange, repo) => {
     const path = (exchange.route.params.path ?? '').replace(/^\/+|\/+$/g, '');

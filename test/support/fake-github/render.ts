@@ -188,3 +188,23 @@ export function renderInstallation(ctx: RenderContext, installationId: number, a
     suspended_at: null,
   };
 }
+
+/** The fields of GitHub's full repository object that clients read; the rest are not modelled. */
+export function renderRepository(ctx: RenderContext, repo: FakeRepo) {
+  const openIssues = [...repo.issues.values()].filter((issue) => issue.state === 'open').length;
+  return {
+    id: repo.id,
+    node_id: Buffer.from(`Repository:${repo.id}`).toString('base64'),
+    name: repo.name,
+    full_name: `${repo.owner}/${repo.name}`,
+    private: repo.private,
+    visibility: repo.private ? 'private' : 'public',
+    owner: renderUser(ctx, repo.owner),
+    html_url: `${ctx.htmlUrl}/${repo.owner}/${repo.name}`,
+    url: repoApiUrl(ctx, repo),
+    default_branch: repo.defaultBranch,
+    has_issues: true,
+    open_issues_count: openIssues,
+    open_issues: openIssues,
+  };
+}
