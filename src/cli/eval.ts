@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { naturalBayesBaseline, naturalTfIdfBaseline } from '../classify/baselines.js';
+import { nearestNeighbours } from '../classify/knn.js';
 import {
   crossValidate,
   holdOutPredictions,
@@ -104,6 +105,7 @@ function runEvaluation(options: EvalOptions, print: (line: string) => void): voi
     print('variants on the same folds:');
     for (const line of summaryHeader) print(line);
     for (const variant of modelVariants) print(summaryRow(variant.name, score(modelFactory(kb, variant.options))));
+    print(summaryRow('shipped features, 10 nearest neighbours (not shippable)', score(nearestNeighbours(topics, kb.abstainTopic))));
   }
 }
 
