@@ -15,11 +15,13 @@ import { rebuildFromStore, SimilarIssueIndex } from './similar/index.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/store.js';
 import type { IssueEventJob } from './triage/events.js';
-import type { TriageDeps } from './triage/handle-issue-event.js';
+import type { SimilarIssues, TriageDeps } from './triage/handle-issue-event.js';
 import { createIssueEventHandler } from './triage/job-handler.js';
 import { loadReplyTemplate } from './triage/load-reply-template.js';
 
 export type ServiceRole = 'web' | 'worker' | 'all';
+
+const similarRefreshMs = 10 * 60_000;
 
 export interface Service {
   app: FastifyInstance | null;
@@ -101,7 +103,14 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
   }
 
   const repoSettings = createRepoSettingsCache({ knownTopics: () => kb.topics.map((topic) => topic.slug), store, logger });
-  const similar = new SimilarIssueIndex();
+  // Each worker process holds its own index; with several workers (PostgreSQL) each one only sees
+  // the events it handled, so it is rebuilt from the shared store now and then and swapped in whole.
+  let similarIndex = new SimilarIssueIndex();
+  const similar: SimilarIssues = {
+    upsert: (issue) => similarIndex.upsert(issue),
+    remove: (repo, number) => similarIndex.remove(repo, number),
+    query: (repo, text, queryOptions) => similarIndex.query(repo, text, queryOptions),
+  };
   const triageDeps: TriageDeps = {
     trackerFor: (job) => (config.dryRun || !github ? createDryRunTracker({ reader: github, snapshot: snapshotOf(job), logger }) : github),
     store,
@@ -116,9 +125,20 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
 
   let app: FastifyInstance | null = null;
   let url: string | null = null;
+  let similarRefresh: NodeJS.Timeout | undefined;
   if (options.role !== 'web') {
-    const indexed = await rebuildFromStore(store, similar);
+    const indexed = await rebuildFromStore(store, similarIndex);
     logger.info({ issues: indexed }, 'similar-issue index rebuilt from the store');
+    if (store.kind === 'postgres') {
+      similarRefresh = setInterval(() => {
+        const fresh = new SimilarIssueIndex();
+        rebuildFromStore(store, fresh).then(
+          () => (similarIndex = fresh),
+          (error: unknown) => logger.warn({ err: error }, 'similar-issue index refresh failed; keeping the current one'),
+        );
+      }, similarRefreshMs);
+      similarRefresh.unref();
+    }
     const handler = createIssueEventHandler(triageDeps, (outcome, job) => {
       metrics.jobs.inc({ outcome: outcome.outcome });
       if (outcome.outcome === 'triaged') {
@@ -174,6 +194,7 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
     },
     stop() {
       stopping ??= (async () => {
+        clearInterval(similarRefresh);
         await app?.close();
         await queue.close();
         await store.close();
