@@ -83,7 +83,7 @@ export function measureSimilarityFloor(examples: readonly Example[], options: { 
     const number = queries.length;
     queries.push(queryTerms);
     topics.push(example.topics[0]);
-    index.upsert({ number, title: '', url: '', answered: false, isPrivate: false, state: 'open', updatedAt: '' }, index.countTerms(earlierTerms));
+    index.upsert({ number, title: '', url: '', answered: false, isPrivate: false }, index.countTerms(earlierTerms));
   }
 
   const pairs: ScoredPair[] = [];

@@ -53,8 +53,6 @@ export class SimilarIssueIndex {
       url: issue.url,
       answered: issue.answered,
       isPrivate: issue.isPrivate,
-      state: issue.state,
-      updatedAt: issue.updatedAt,
     };
     index.upsert(indexed, index.countTerms(issueTerms(issue)));
   }

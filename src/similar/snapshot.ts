@@ -28,7 +28,7 @@ const headerSchema = z.object({
     z.object({
       repo: z.string(),
       terms: z.array(z.string()),
-      issues: z.array(z.tuple([z.number().int(), z.string(), z.string(), z.number().int(), z.enum(['open', 'closed']), z.string()])),
+      issues: z.array(z.tuple([z.number().int(), z.string(), z.string(), z.number().int()])),
     }),
   ),
 });
@@ -42,7 +42,7 @@ export function encodeSnapshot(repos: readonly RepoSnapshot[]): Uint8Array {
     repos: repos.map((r) => ({
       repo: r.repo,
       terms: r.terms,
-      issues: r.issues.map((i) => [i.number, i.title, i.url, (i.answered ? answeredFlag : 0) | (i.isPrivate ? privateFlag : 0), i.state, i.updatedAt]),
+      issues: r.issues.map((i) => [i.number, i.title, i.url, (i.answered ? answeredFlag : 0) | (i.isPrivate ? privateFlag : 0)]),
     })),
   };
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
@@ -100,14 +100,12 @@ export function decodeSnapshot(bytes: Uint8Array): RepoSnapshot[] {
       counts.push(issueCounts);
       offset = end;
     }
-    const issues = r.issues.map(([number, title, url, flags, state, updatedAt]) => ({
+    const issues = r.issues.map(([number, title, url, flags]) => ({
       number,
       title,
       url,
       answered: (flags & answeredFlag) !== 0,
       isPrivate: (flags & privateFlag) !== 0,
-      state,
-      updatedAt,
     }));
     return { repo: r.repo, terms: r.terms, issues, counts };
   });

@@ -129,6 +129,8 @@ describe('SimilarIssueIndex', () => {
     index.remove(repo, 5);
     documents.delete(5);
     step(issue(8, 'WebSocket background again', 'background background WebSocket code 1001'));
+    // A pasted log: more repeats than a posting's count field holds.
+    step(issue(9, 'Log of a background WebSocket', 'WebSocket closed '.repeat(300)));
 
     const ordered = [...documents.values()];
     const terms = ordered.map((d) => issueTerms(d));
@@ -182,10 +184,11 @@ describe('pruned ranking', () => {
 });
 
 describe('raw TF-IDF scores', () => {
-  it("equal natural's TfIdf.tfidfs on a hand-written set, repeated query terms included", () => {
-    const index = indexOf(issues);
+  it("equal natural's TfIdf.tfidfs on a hand-written set, repeated query terms and long logs included", () => {
+    const withLog = [...issues, issue(8, 'Tunnel log', 'tunnel DNS timeout '.repeat(400))];
+    const index = indexOf(withLog);
     const natural = new NaturalTfIdfClass();
-    for (const item of issues) natural.addDocument(issueTerms(item), String(item.number));
+    for (const item of withLog) natural.addDocument(issueTerms(item), String(item.number));
     const queries = [
       issueTerms(backgroundSocket),
       issueTerms({ title: 'tunnel DNS tunnel DNS', body: 'the tunnel provider DNS resolver' }),
@@ -194,7 +197,7 @@ describe('raw TF-IDF scores', () => {
     for (const query of queries) {
       const ours = index.rawScores(repo, query);
       const theirs = natural.tfidfs(query);
-      issues.forEach((item, position) => expect(ours.get(item.number) ?? 0).toBeCloseTo(theirs[position], 10));
+      withLog.forEach((item, position) => expect(ours.get(item.number) ?? 0).toBeCloseTo(theirs[position], 10));
       expect([...ours.values()].some((score) => score > 0)).toBe(true);
     }
   });
