@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { SbError } from '../errors.js';
 import type { KnowledgeBase, KnowledgeBaseDefinition, Model } from './types.js';
 
 export const topicsFile = 'topics.yml';
@@ -78,10 +79,10 @@ const modelSchema = z.object({
   training: z.object({ examples: z.number(), priorDocuments: z.number(), targetPrecision: z.number() }),
 });
 
-/** Thrown when a knowledge base file is missing or invalid; the message names file and field. */
-export class KnowledgeBaseError extends Error {
+/** Thrown when a knowledge base file is missing or invalid (code KB_INVALID); the message names file and field. */
+export class KnowledgeBaseError extends SbError {
   constructor(readonly file: string, detail: string) {
-    super(`${file}: ${detail}`);
+    super('KB_INVALID', `${file}: ${detail}`);
     this.name = 'KnowledgeBaseError';
   }
 }

@@ -43,6 +43,7 @@ describe('loadKnowledgeBase', () => {
     const dir = copyOfCommittedKb();
     edit(dir, 'topics.yml', (text) => text.replace('color: "1d76db"', 'color: "blue"'));
     expect(() => loadKnowledgeBase(dir)).toThrow(KnowledgeBaseError);
+    expect(() => loadKnowledgeBase(dir)).toThrow(expect.objectContaining({ code: 'KB_INVALID', audience: 'operator' }));
     expect(() => loadKnowledgeBase(dir)).toThrow(/topics\.yml: field "topics\.0\.color" must be six hex digits/);
   });
 
