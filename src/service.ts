@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadKnowledgeBase, type KnowledgeBase } from './classify/index.js';
 import { secretsOf, type AppConfig } from './config/env.js';
 import { createRepoSettingsCache, type RepoSettingsCache } from './config/repo-settings-cache.js';
+import { dashboardForService } from './dashboard/index.js';
 import { createDryRunTracker } from './github/dry-run-tracker.js';
 import type { IssueTracker } from './github/issue-tracker.js';
 import { createOctokitIssueTracker } from './github/octokit-issue-tracker.js';
@@ -18,6 +19,7 @@ import type { IssueEventJob } from './triage/events.js';
 import type { SimilarIssues, TriageDeps } from './triage/handle-issue-event.js';
 import { createIssueEventHandler } from './triage/job-handler.js';
 import { loadReplyTemplate } from './triage/load-reply-template.js';
+import { createModelKeeper, withStoredModel } from './training/index.js';
 
 export type ServiceRole = 'web' | 'worker' | 'all';
 
@@ -72,6 +74,8 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
   let kb = loadKnowledgeBase(config.kbDir);
   const replyTemplate = loadReplyTemplate(config.templatesDir);
   const store = await openStore(config);
+  // A retrained or rolled-back version in the store wins over the committed model file.
+  kb = await withStoredModel(store, kb);
   const queue = await openQueue(config, logger.child({ component: 'queue' }));
   const metrics = createMetrics(queue);
 
@@ -103,6 +107,18 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
   }
 
   const repoSettings = createRepoSettingsCache({ knownTopics: () => kb.topics.map((topic) => topic.slug), store, logger });
+  const models = createModelKeeper({
+    store,
+    knowledge: () => kb,
+    setKnowledge: (next) => {
+      kb = next;
+    },
+    corpusFiles: config.trainingFiles,
+    retrainAfter: config.retrainAfter,
+    now,
+    logger: logger.child({ component: 'training' }),
+  });
+  const stopModelWatch = models.watch();
   // Each worker process holds its own index; with several workers (PostgreSQL) each one only sees
   // the events it handled, so it is rebuilt from the shared store now and then and swapped in whole.
   let similarIndex = new SimilarIssueIndex();
@@ -170,7 +186,7 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
       now,
       modelLoaded: () => kb.model !== undefined,
       onDelivery: (outcome) => metrics.deliveries.inc({ outcome }),
-      plugins: [metricsRoute(metrics)],
+      plugins: [metricsRoute(metrics), dashboardForService({ config, store, queue, github, knowledge: () => kb, repoSettings, models, now, logger })],
     });
     url = await app.listen({ port: options.port ?? config.port, host: config.host });
   }
@@ -195,6 +211,7 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
     stop() {
       stopping ??= (async () => {
         clearInterval(similarRefresh);
+        stopModelWatch();
         await app?.close();
         await queue.close();
         await store.close();

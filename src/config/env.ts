@@ -41,6 +41,8 @@ const envSchema = z.object({
   JOB_LEASE_SECONDS: z.coerce.number().int().min(1, 'must be at least 1').max(3600, 'must be at most 3600').default(300),
   GITHUB_WRITE_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   RETRAIN_AFTER: z.coerce.number().int().min(0, 'must be 0 (off) or more').default(0),
+  TRAINING_FILES: optionalString,
+  SHARED_DIR: optionalString,
   DRY_RUN: optionalString.pipe(z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).optional()),
 });
 
@@ -70,6 +72,8 @@ export interface AppConfig {
   /** Spacing between GitHub writes; comments, which notify people, wait three times as long. */
   githubWriteIntervalMs: number;
   retrainAfter: number;
+  /** Labelled JSONL corpus that retraining adds maintainers' corrections to. */
+  trainingFiles: string[];
 }
 
 export class ConfigError extends Error {
@@ -137,7 +141,15 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env, cwd: string = proc
     jobLeaseMs: values.JOB_LEASE_SECONDS * 1000,
     githubWriteIntervalMs: values.GITHUB_WRITE_INTERVAL_MS,
     retrainAfter: values.RETRAIN_AFTER,
+    trainingFiles: Object.freeze(trainingFilesOf(values.TRAINING_FILES, values.SHARED_DIR, cwd)) as string[],
   });
+}
+
+/** TRAINING_FILES (comma-separated), else the shared corpus beside the checkout (SHARED_DIR or ../shared). */
+function trainingFilesOf(list: string | undefined, sharedDir: string | undefined, cwd: string): string[] {
+  if (list) return list.split(',').map((file) => file.trim()).filter((file) => file !== '').map((file) => path.resolve(cwd, file));
+  const shared = path.resolve(cwd, sharedDir ?? path.join('..', 'shared'));
+  return [path.join(shared, 'corpus', 'questions.jsonl'), path.join(shared, 'corpus', 'github-issues.jsonl')];
 }
 
 /** The values that must never reach a log line, for the logger's scrubber. */
