@@ -84,13 +84,17 @@ function prepareExamples(examples: Example[], options: TrainOptions, topicIndex:
   });
 }
 
-interface FittedScorer extends LinearScorer {
+/**
+ * Vocabulary, idf and vectors of every document, built once per training run: the calibration
+ * folds reuse them (idf uses no labels, so sharing it leaks nothing about held-out topics).
+ */
+interface FeatureSpace {
   vocabulary: string[];
   idf: number[];
-  index: Map<string, number>;
+  vectors: TrainingVector[];
 }
 
-function fitScorer(documents: PreparedDocument[], topicCount: number, options: TrainOptions): FittedScorer {
+function featureSpace(documents: PreparedDocument[], options: TrainOptions): FeatureSpace {
   const knowledgeBaseTerms = new Set(documents.filter((document) => document.prior).flatMap((document) => [...document.counts.keys()]));
   const { vocabulary, idf } = buildVocabulary(
     documents.map((document) => document.counts),
@@ -98,17 +102,16 @@ function fitScorer(documents: PreparedDocument[], topicCount: number, options: T
     knowledgeBaseTerms,
   );
   const index = new Map(vocabulary.map((term, position) => [term, position]));
-  const data: TrainingVector[] = documents.map((document) => ({
+  const vectors: TrainingVector[] = documents.map((document) => ({
     vector: vectorize(document.counts, index, idf, options.features.sublinearTf),
     label: document.label,
     topics: options.multiLabel ? document.gold : [document.label],
     weight: document.weight,
   }));
-  return { ...fitLinear(data, vocabulary.length, topicCount, options), vocabulary, idf, index };
+  return { vocabulary, idf, vectors };
 }
 
-function scoreDocument(scorer: FittedScorer, counts: Map<string, number>, sublinearTf: boolean): number[] {
-  const vector = vectorize(counts, scorer.index, scorer.idf, sublinearTf);
+function scoreVector(scorer: LinearScorer, { vector }: TrainingVector): number[] {
   return scorer.weights.map((weights, topic) => {
     let score = scorer.bias[topic];
     for (let i = 0; i < vector.indices.length; i++) score += weights[vector.indices[i]] * vector.values[i];
@@ -116,23 +119,26 @@ function scoreDocument(scorer: FittedScorer, counts: Map<string, number>, sublin
   });
 }
 
-/** Scores of every example from a model that never saw it (priors stay in every training fold). */
-function heldOutScores(examples: PreparedDocument[], priors: PreparedDocument[], topicCount: number, options: TrainOptions): HeldOutScores[] {
+/**
+ * Scores of every example from a model that never saw it. Examples are the first
+ * `gold.length` vectors of the space; the prior documents after them stay in every training fold.
+ */
+function heldOutScores(space: FeatureSpace, gold: number[][], topicCount: number, options: TrainOptions): HeldOutScores[] {
   const folds = stratifiedFolds(
-    examples.map((example) => String(example.label)),
+    gold.map((topics) => String(topics[0])),
     options.calibrationFolds,
     options.seed,
   );
-  const out: HeldOutScores[] = new Array(examples.length);
+  const priors = space.vectors.slice(gold.length);
+  const out: HeldOutScores[] = [];
   for (let fold = 0; fold < options.calibrationFolds; fold++) {
-    const training = examples.filter((_, i) => folds[i] !== fold);
-    if (training.length === 0) continue;
-    const scorer = fitScorer([...training, ...priors], topicCount, options);
-    examples.forEach((example, i) => {
-      if (folds[i] === fold) out[i] = { scores: scoreDocument(scorer, example.counts, options.features.sublinearTf), gold: example.gold };
+    const training = space.vectors.slice(0, gold.length).filter((_, i) => folds[i] !== fold);
+    const scorer = fitLinear([...training, ...priors], space.vocabulary.length, topicCount, options);
+    gold.forEach((topics, i) => {
+      if (folds[i] === fold) out[i] = { scores: scoreVector(scorer, space.vectors[i]), gold: topics };
     });
   }
-  return out.filter((item) => item !== undefined);
+  return out;
 }
 
 /** Rounds to 6 significant digits: a smaller file, and bytes that do not depend on float noise. */
@@ -155,8 +161,10 @@ export function trainModel(examples: Example[], kb: TrainingKnowledge, overrides
   const priors = priorDocuments(kb, options, topicIndex);
   if (prepared.length + priors.length === 0) throw new Error('nothing to train on: no examples and no prior knowledge');
 
-  const scorer = fitScorer([...prepared, ...priors], topics.length, options);
-  const heldOut = prepared.length >= options.calibrationFolds * 2 ? heldOutScores(prepared, priors, topics.length, options) : [];
+  const space = featureSpace([...prepared, ...priors], options);
+  const scorer = fitLinear(space.vectors, space.vocabulary.length, topics.length, options);
+  const gold = prepared.map((example) => example.gold);
+  const heldOut = prepared.length >= options.calibrationFolds * 2 ? heldOutScores(space, gold, topics.length, options) : [];
   const temperature = fitTemperature(heldOut);
   const predictions: HeldOutPrediction[] = heldOut.map((item) => {
     const probabilities = softmax(item.scores, temperature);
@@ -171,9 +179,9 @@ export function trainModel(examples: Example[], kb: TrainingKnowledge, overrides
     topics,
     abstainTopic: kb.abstainTopic,
     features: options.features,
-    vocabulary: scorer.vocabulary,
-    idf: scorer.idf.map(compact),
-    weights: scorer.vocabulary.map((_, term) => scorer.weights.map((weights) => compact(weights[term]))),
+    vocabulary: space.vocabulary,
+    idf: space.idf.map(compact),
+    weights: space.vocabulary.map((_, term) => scorer.weights.map((weights) => compact(weights[term]))),
     bias: scorer.bias.map(compact),
     temperature: compact(temperature),
     thresholds: thresholds.map(compact),
