@@ -28,8 +28,8 @@ describe.skipIf(!shared)(`committed networking model on the shared corpus (${sha
     expect(report.macroF1).toBeGreaterThanOrEqual(0.81);
     expect(report.top3).toBeGreaterThanOrEqual(0.95);
     // The issue asks for 0.95 at <= 25% abstention; this corpus's label ambiguity caps the model
-    // below that (classifiers/README.md). These floors catch regressions from today's 0.93 / 38%.
+    // below that (classifiers/README.md). These floors catch regressions from today's 0.93 / 34%.
     expect(report.selectiveAccuracy).toBeGreaterThanOrEqual(0.91);
-    expect(report.abstentionRate).toBeLessThanOrEqual(0.42);
+    expect(report.abstentionRate).toBeLessThanOrEqual(0.4);
   });
 });
