@@ -24,6 +24,8 @@ const defaultLeaseMs = 5 * 60_000;
 const defaultPollIntervalMs = 200;
 const defaultDrainTimeoutMs = 30_000;
 const drainCheckMs = 25;
+/** A try longer than this many leases is taken as stuck, not slow (see keepLease). */
+const maxLeasesPerJob = 10;
 /** Failed jobs stay visible (dashboard, `retry`) this long before pg-boss archives them. */
 const keepFailedSeconds = 30 * 24 * 3600;
 
@@ -284,6 +286,37 @@ class PgBossQueue implements JobQueue {
   private async run(worker: Worker, taken: TakenJob): Promise<void> {
     const fence = taken.retryCount;
     if (Number(taken.expireInSeconds) * 1000 !== worker.leaseMs) await this.setLease(taken.id, fence, worker.leaseMs);
+    const heartbeat = this.keepLease(taken.id, fence, worker.leaseMs);
+    try {
+      await this.runTaken(worker, taken, fence);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  /**
+   * Renews the lease of a running job while its worker lives, so only a dead (or frozen) worker
+   * loses its job. Without it a job that outlasts the lease, e.g. while GitHub answers 500s and
+   * the client backs off, is taken again by another worker while the first still runs, and both
+   * post the reply: the reply claim belongs to the delivery, which both tries share. Renewal stops
+   * after `maxLeasesPerJob` leases, so a try stuck for good (a call that never returns) still
+   * hands its job on; its late outcome is then fenced off like a dead worker's.
+   */
+  private keepLease(uuid: string, fence: number, leaseMs: number): NodeJS.Timeout {
+    const renewUntil = Date.now() + leaseMs * (maxLeasesPerJob - 1);
+    const timer = setInterval(() => {
+      if (Date.now() >= renewUntil) {
+        clearInterval(timer);
+        this.options.logger?.warn({ jobId: uuid, attempt: fence + 1, leases: maxLeasesPerJob }, 'job runs too long: no longer renewing its lease');
+        return;
+      }
+      this.setLease(uuid, fence, leaseMs).catch((error: unknown) => this.options.logger?.warn({ err: error, jobId: uuid }, 'job queue: could not renew a lease'));
+    }, Math.max(100, Math.floor(leaseMs / 3)));
+    timer.unref();
+    return timer;
+  }
+
+  private async runTaken(worker: Worker, taken: TakenJob, fence: number): Promise<void> {
     const parsed = envelopeSchema.safeParse(taken.data);
     if (!parsed.success) {
       await this.settle(taken, fence, { state: 'failed', lastError: `job payload is not a supportbot job: ${parsed.error.message}` });
@@ -309,7 +342,8 @@ class PgBossQueue implements JobQueue {
 
   private async setLease(uuid: string, fence: number, leaseMs: number): Promise<void> {
     await this.sql(
-      `UPDATE ${this.table} SET expire_in = $4 * interval '1 millisecond'
+      // pg-boss expires a job at started_on + expire_in: the lease runs from now, however long the job has run.
+      `UPDATE ${this.table} SET expire_in = (now() - started_on) + $4 * interval '1 millisecond'
        WHERE name = $1 AND id = $2 AND state = 'active' AND retry_count = $3`,
       [queueName, uuid, fence, leaseMs],
     );
