@@ -180,11 +180,18 @@ export async function decisionPage(deps: PageDeps, decision: DecisionRecord) {
       .filter((correction) => correction.issueNumber === decision.issueNumber)
       .map((correction) => ({ ...correction, fromName: name(correction.fromTopic), toName: name(correction.toTopic) })),
     delivery,
-    timings: Object.entries(decision.timings).map(([step, ms]) => ({ step, ms })),
+    timings: Object.entries(decision.timings).map(([step, ms]) => ({ step: timingNames[step] ?? step, ms })),
     jobs: jobs.map(jobRow),
     receivedAt: decision.receivedAt,
   };
 }
+
+const timingNames: Record<string, string> = {
+  classifyMs: 'classify',
+  githubMs: 'GitHub calls',
+  workerMs: 'worker',
+  deliveryToDoneMs: 'delivery to reply',
+};
 
 /** Every decision in a window, page by page; the Quality page's input. */
 async function decisionsSince(store: Store, filter: DecisionFilter, max: number): Promise<DecisionRecord[]> {
@@ -256,7 +263,15 @@ export async function qualityPage(deps: PageDeps, session: Session, rawQuery: un
 }
 
 function versionRow(version: ModelVersionRecord, inUse: string) {
-  return { ...version, figures: storedFigures(version.metrics), inUse: version.version === inUse };
+  const compared = version.metrics.comparedWith as Record<string, unknown> | undefined;
+  const figures = storedFigures(version.metrics);
+  const previous = compared ? storedFigures(compared) : null;
+  return {
+    ...version,
+    figures,
+    inUse: version.version === inUse,
+    comparedWith: previous && figures ? { version: String(compared?.version ?? ''), macroF1: previous.macroF1, gain: figures.macroF1 - previous.macroF1 } : null,
+  };
 }
 
 export async function modelPage(deps: PageDeps) {

@@ -57,7 +57,7 @@ const notices: Record<string, string> = {
   'not-pending': 'That reply is no longer waiting for review.',
   'review-dry-run': 'Dry-run: nothing can be posted to GitHub.',
   promoted: 'Retrained: the new model is at least as good on held-out folds and is now in use.',
-  'kept-aside': 'Retrained: the new model scored lower on held-out folds, so the current one stays in use. It is listed below.',
+  'kept-aside': 'Retrained: the new model scored lower than the current one on the same held-out folds, so the current one stays in use. It is listed below.',
   unchanged_model: 'Retrained: the training data has not changed, so the model is the same.',
   'made-current': 'That version is now in use everywhere (other processes follow within a minute).',
   retried: 'The job is queued again with a fresh set of tries.',
@@ -342,7 +342,7 @@ async function registerDashboard(scope: FastifyInstance, options: DashboardOptio
     if (!deps.models || !isOperator(session)) return message(reply, request, session, 403, 'Not allowed', 'Retraining needs an operator sign-in and a configured training corpus.');
     try {
       const outcome = await deps.models.retrain();
-      const notice = outcome.model.version === outcome.previous.version ? 'unchanged_model' : outcome.promoted ? 'promoted' : 'kept-aside';
+      const notice = outcome.kind === 'unchanged' ? 'unchanged_model' : outcome.promoted ? 'promoted' : 'kept-aside';
       return reply.redirect(`${dashboardPrefix}/model?notice=${notice}`, 303);
     } catch (error) {
       request.log.warn({ err: error }, 'retrain from the dashboard failed');

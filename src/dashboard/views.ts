@@ -45,6 +45,7 @@ function helpers(instance: typeof Handlebars): void {
   instance.registerHelper('duration', (ms: unknown) => formatDuration(ms));
   instance.registerHelper('time', (iso: unknown) => formatTime(iso));
   instance.registerHelper('fixed', (value: unknown, digits: unknown) => (typeof value === 'number' ? value.toFixed(typeof digits === 'number' ? digits : 2) : '—'));
+  instance.registerHelper('signedPercent', (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? `${value >= 0 ? '+' : '−'}${Math.abs(value * 100).toFixed(1)} pts` : '—'));
   instance.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   instance.registerHelper('json', (value: unknown) => JSON.stringify(value));
 }

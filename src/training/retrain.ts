@@ -1,13 +1,13 @@
 import fs from 'node:fs';
-import { crossValidate, primaryTopicFolds } from '../classify/cross-validate.js';
-import { evaluatePredictions } from '../classify/evaluate.js';
+import { crossValidate, primaryTopicFolds, type ClassifierFactory } from '../classify/cross-validate.js';
+import { evaluatePredictions, type EvaluationReport } from '../classify/evaluate.js';
 import { readExamples, trainModel, type Example, type KnowledgeBase, type Model, type TrainOptions } from '../classify/index.js';
 import { modelFactory } from '../cli/eval.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
-import type { StoredIssue } from '../store/types.js';
-import { figuresOf, shouldPromote, storedFigures, type ModelFigures } from './promotion.js';
-import { correctedExamples, finalCorrections, issueKey, mergeTrainingSet } from './training-set.js';
+import type { CorrectionRecord, StoredIssue } from '../store/types.js';
+import { figuresOf, shouldPromote, type ModelFigures } from './promotion.js';
+import { correctedExamples, finalCorrections, issueKey, mergeTrainingSet, sameQuestion } from './training-set.js';
 
 export interface RetrainDeps {
   store: Store;
@@ -21,13 +21,17 @@ export interface RetrainDeps {
   trainOptions?: Partial<TrainOptions>;
 }
 
-export interface RetrainOutcome {
-  model: Model;
-  figures: ModelFigures;
-  promoted: boolean;
-  /** The version that was current before, with the figures it was judged by. */
-  previous: { version: string; figures: ModelFigures };
-}
+export type RetrainOutcome =
+  /** The training data has not changed since the model in use was trained. */
+  | { kind: 'unchanged'; version: string }
+  | {
+      kind: 'trained';
+      model: Model;
+      figures: ModelFigures;
+      promoted: boolean;
+      /** The version that was in use, with its figures on the same held-out folds. */
+      previous: { version: string; figures: ModelFigures };
+    };
 
 export class TrainingDataMissingError extends Error {
   constructor(files: string[]) {
@@ -54,61 +58,84 @@ async function issuesOf(store: Store, keys: Iterable<{ repo: string; issueNumber
 }
 
 /** Corpus plus corrected issues, as training examples; also says how many came from corrections. */
-export async function gatherTrainingSet(store: Store, corpus: Example[], knownTopics: readonly string[]): Promise<{ examples: Example[]; corrections: number }> {
-  const corrections = await store.listCorrections();
+export async function gatherTrainingSet(store: Store, corpus: Example[], corrections: CorrectionRecord[], knownTopics: readonly string[]): Promise<{ examples: Example[]; corrections: number }> {
   const issues = await issuesOf(store, finalCorrections(corrections).values());
   const corrected = correctedExamples(corrections, issues, knownTopics);
   return { examples: mergeTrainingSet(corpus, corrected), corrections: corrected.length };
 }
 
-function crossValidatedFigures(examples: Example[], kb: KnowledgeBase, folds: number, corrections: number, options: Partial<TrainOptions>): ModelFigures {
-  const predictions = crossValidate(examples, primaryTopicFolds(examples, folds), modelFactory(kb, options));
-  const report = evaluatePredictions(predictions, kb.topics.map((topic) => topic.slug), kb.abstainTopic);
-  return figuresOf(report, { corrections, folds });
-}
-
 /**
- * The figures of the model in use. A model that never went through the store (the committed
- * file) is measured now, on the corpus it was trained from, and recorded so it can be rolled back to.
+ * Measures the candidate and the model in use on the same held-out folds of the candidate's
+ * examples (whose labels include the latest corrections). Each fold's held-out questions are
+ * kept out of both trainings, so neither is judged on what it learned from. Measuring each on
+ * its own folds instead would let one more example reshuffle the folds and swing the figures
+ * by more than the corrections could ever move them.
  */
-async function currentFigures(deps: RetrainDeps, corpus: Example[], folds: number): Promise<{ version: string; figures: ModelFigures }> {
-  const kb = deps.knowledge();
-  const stored = (await deps.store.listModelVersions()).find((version) => version.version === kb.model.version);
-  const figures = stored ? storedFigures(stored.metrics) : null;
-  if (stored && figures) return { version: stored.version, figures };
-  const measured = crossValidatedFigures(corpus, kb, folds, 0, deps.trainOptions ?? {});
-  await deps.store.saveModelVersion(
-    { version: kb.model.version, createdAt: stored?.createdAt ?? deps.now().toISOString(), trainingSize: kb.model.training.examples, metrics: { ...measured }, current: true },
-    JSON.stringify(kb.model),
-  );
-  return { version: kb.model.version, figures: measured };
+function compareOnSameFolds(candidate: Example[], current: Example[], kb: KnowledgeBase, folds: number, options: Partial<TrainOptions>): { candidate: EvaluationReport; current: EvaluationReport } {
+  const topics = kb.topics.map((topic) => topic.slug);
+  const foldOf = primaryTopicFolds(candidate, folds);
+  const factory = modelFactory(kb, options);
+  const currentFactory: ClassifierFactory = (training) => {
+    const kept = new Set(training.map((example) => sameQuestion(example.title)));
+    const heldOut = new Set(candidate.map((example) => sameQuestion(example.title)).filter((key) => !kept.has(key)));
+    return factory(current.filter((example) => !heldOut.has(sameQuestion(example.title))));
+  };
+  return {
+    candidate: evaluatePredictions(crossValidate(candidate, foldOf, factory), topics, kb.abstainTopic),
+    current: evaluatePredictions(crossValidate(candidate, foldOf, currentFactory), topics, kb.abstainTopic),
+  };
+}
+
+/** The newest correction a training set includes; versions record it so the next retrain can rebuild their data. */
+function latestCorrectionAt(corrections: CorrectionRecord[]): string | null {
+  return corrections.reduce<string | null>((latest, correction) => (latest === null || correction.createdAt > latest ? correction.createdAt : latest), null);
+}
+
+function trainedThroughOf(metrics: Record<string, unknown> | undefined): string | null {
+  return typeof metrics?.trainedThrough === 'string' ? metrics.trainedThrough : null;
 }
 
 /**
- * Trains on the corpus plus maintainers' corrections, measures the result by cross-validation,
- * stores it as a new model version, and switches the service to it only if it is not worse than
- * the current one. The old version stays in the store for rollback.
+ * Trains on the corpus plus maintainers' corrections, compares it with the model in use on the
+ * same held-out folds, stores it as a new model version, and switches the service to it only if
+ * it is not worse. The old version stays in the store for rollback (the committed model file is
+ * stored too, the first time).
  */
 export async function retrainModel(deps: RetrainDeps): Promise<RetrainOutcome> {
   const folds = deps.folds ?? defaultFolds;
-  const kb = deps.knowledge();
-  const corpus = readCorpus(deps.corpusFiles);
-  const previous = await currentFigures(deps, corpus, folds);
-  const { examples, corrections } = await gatherTrainingSet(deps.store, corpus, kb.topics.map((topic) => topic.slug));
   const options = deps.trainOptions ?? {};
-  const model = trainModel(examples, kb, options);
-  const figures = crossValidatedFigures(examples, kb, folds, corrections, options);
-  const promoted = model.version !== previous.version && shouldPromote(figures, previous.figures);
-  if (model.version !== previous.version) {
+  const kb = deps.knowledge();
+  const topics = kb.topics.map((topic) => topic.slug);
+  const corpus = readCorpus(deps.corpusFiles);
+  const corrections = await deps.store.listCorrections();
+  const inUse = (await deps.store.listModelVersions()).find((version) => version.version === kb.model.version);
+  // The model in use was trained on the corpus plus the corrections made before it (none for the committed file).
+  const inUseThrough = trainedThroughOf(inUse?.metrics);
+  const inUseCorrections = inUseThrough === null ? [] : corrections.filter((correction) => correction.createdAt <= inUseThrough);
+
+  const next = await gatherTrainingSet(deps.store, corpus, corrections, topics);
+  const model = trainModel(next.examples, kb, options);
+  if (model.version === kb.model.version) return { kind: 'unchanged', version: model.version };
+  const previousSet = await gatherTrainingSet(deps.store, corpus, inUseCorrections, topics);
+  const reports = compareOnSameFolds(next.examples, previousSet.examples, kb, folds, options);
+  const figures = figuresOf(reports.candidate, { corrections: next.corrections, folds });
+  const previousFigures = figuresOf(reports.current, { corrections: previousSet.corrections, folds });
+  const promoted = shouldPromote(figures, previousFigures);
+
+  if (!inUse) {
     await deps.store.saveModelVersion(
-      { version: model.version, createdAt: deps.now().toISOString(), trainingSize: examples.length, metrics: { ...figures }, current: promoted },
-      JSON.stringify(model),
+      { version: kb.model.version, createdAt: deps.now().toISOString(), trainingSize: kb.model.training.examples, metrics: { ...previousFigures, trainedThrough: null }, current: true },
+      JSON.stringify(kb.model),
     );
   }
+  await deps.store.saveModelVersion(
+    { version: model.version, createdAt: deps.now().toISOString(), trainingSize: next.examples.length, metrics: { ...figures, trainedThrough: latestCorrectionAt(corrections), comparedWith: { version: kb.model.version, ...previousFigures } }, current: promoted },
+    JSON.stringify(model),
+  );
   if (promoted) deps.setKnowledge({ ...kb, model });
   deps.logger.info(
-    { version: model.version, previous: previous.version, promoted, examples: examples.length, corrections, macroF1: figures.macroF1, previousMacroF1: previous.figures.macroF1 },
-    promoted ? 'retrained model is now current' : 'retrained model kept aside: not better than the current one',
+    { version: model.version, previous: kb.model.version, promoted, examples: next.examples.length, corrections: next.corrections, macroF1: figures.macroF1, previousMacroF1: previousFigures.macroF1 },
+    promoted ? 'retrained model is now current' : 'retrained model kept aside: worse than the current one on the same held-out folds',
   );
-  return { model, figures, promoted, previous };
+  return { kind: 'trained', model, figures, promoted, previous: { version: kb.model.version, figures: previousFigures } };
 }

@@ -32,12 +32,13 @@ export function correctedExamples(corrections: CorrectionRecord[], issues: Map<s
   return examples;
 }
 
-function sameText(title: string): string {
+/** Two titles that differ only in case, spacing or punctuation are the same question. */
+export function sameQuestion(title: string): string {
   return title.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 }
 
 /** The corpus plus corrected issues; where a corrected issue is also in the corpus, the maintainer's label wins. */
 export function mergeTrainingSet(corpus: Example[], corrected: Example[]): Example[] {
-  const correctedTitles = new Set(corrected.map((example) => sameText(example.title)));
-  return [...corpus.filter((example) => !correctedTitles.has(sameText(example.title))), ...corrected];
+  const correctedTitles = new Set(corrected.map((example) => sameQuestion(example.title)));
+  return [...corpus.filter((example) => !correctedTitles.has(sameQuestion(example.title))), ...corrected];
 }
