@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
-import { loadKnowledgeBase, type KnowledgeBase } from './classify/index.js';
+import { classify, loadKnowledgeBase, rankResources, type KnowledgeBase } from './classify/index.js';
 import { secretsOf, type AppConfig } from './config/env.js';
 import { createRepoSettingsCache, type RepoSettingsCache } from './config/repo-settings-cache.js';
 import { dashboardForService } from './dashboard/index.js';
@@ -65,6 +65,14 @@ function snapshotOf(job: IssueEventJob) {
   };
 }
 
+const warmUpIssue = { title: 'Warm-up: URLSession request fails', body: 'An NWConnection to the server fails on iOS.' };
+
+/** The first classification fills lazy caches (about 0.1 s): pay for it at start, not on the first delivery. */
+function warmUp(knowledge: KnowledgeBase): KnowledgeBase {
+  rankResources(knowledge, warmUpIssue, classify(knowledge, warmUpIssue), 3);
+  return knowledge;
+}
+
 /** The composition root: every adapter is created here and nowhere else. */
 export async function startService(config: AppConfig, options: ServiceOptions): Promise<Service> {
   const started = performance.now();
@@ -75,7 +83,7 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
   const replyTemplate = loadReplyTemplate(config.templatesDir);
   const store = await openStore(config);
   // A retrained or rolled-back version in the store wins over the committed model file.
-  kb = await withStoredModel(store, kb);
+  kb = warmUp(await withStoredModel(store, kb));
   const queue = await openQueue(config, logger.child({ component: 'queue' }));
   const metrics = createMetrics(queue);
 
@@ -111,7 +119,7 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
     store,
     knowledge: () => kb,
     setKnowledge: (next) => {
-      kb = next;
+      kb = warmUp(next);
     },
     corpusFiles: config.trainingFiles,
     retrainAfter: config.retrainAfter,
@@ -206,7 +214,7 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
     url,
     knowledge: () => kb,
     setKnowledge(next) {
-      kb = next;
+      kb = warmUp(next);
     },
     stop() {
       stopping ??= (async () => {
