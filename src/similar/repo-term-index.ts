@@ -69,7 +69,7 @@ type Growable = Int32Array<ArrayBuffer> | Uint32Array<ArrayBuffer> | Float64Arra
 /** The same array when long enough, else a copy at least twice as long. */
 function grown<T extends Growable>(array: T, minLength: number): T {
   if (array.length >= minLength) return array;
-  const next = new (array.constructor as new (length: number) => T)(Math.max(minLength, array.length * 2, 16));
+  const next = new (array.constructor as new (length: number) => T)(Math.max(minLength, array.length * 2, 4));
   next.set(array as never);
   return next;
 }
@@ -115,9 +115,8 @@ export class RepoTermIndex {
   private termPoolLength = 0;
   private termsStart = new Int32Array(0);
   private termsLength = new Int32Array(0);
-  private normSum0 = new Float64Array(0);
-  private normSum1 = new Float64Array(0);
-  private normSum2 = new Float64Array(0);
+  /** Per slot, side by side so one cache line serves a query: Σ w², Σ w²·a, Σ w²·a². */
+  private normSums = new Float64Array(0);
   private liveCount = 0;
   private totalPostings = 0;
 
@@ -255,15 +254,19 @@ export class RepoTermIndex {
     // An issue's cosine can grow by at most the remaining terms' share of the query vector.
     const remainingBound = Math.sqrt(tailSq) / queryNorm;
     let kept = 0;
+    // Squared, to spare a square root per candidate; the margin keeps rounding from ever
+    // dropping an issue that sits exactly on the floor.
+    const partialNeeded = Math.max(0, (options.floor - remainingBound - 1e-9) * queryNorm);
+    const partialNeededSq = partialNeeded * partialNeeded;
     for (let i = 0; i < touchedCount; i++) {
       const slot = this.touched[i];
+      const partial = accumulator[slot];
+      if (partial * partial < partialNeededSq * this.documentNormSq(slot, c)) {
+        accumulator[slot] = 0;
+        continue;
+      }
       const flags = this.flags[slot];
-      const eligible =
-        (flags & live) !== 0 &&
-        this.numbers[slot] !== options.excludeNumber &&
-        ((flags & privateFlag) === 0 || options.includePrivate) &&
-        // The margin keeps rounding from ever dropping an issue that sits exactly on the floor.
-        accumulator[slot] / (queryNorm * this.documentNorm(slot, c)) + remainingBound >= options.floor - 1e-9;
+      const eligible = (flags & live) !== 0 && ((flags & privateFlag) === 0 || options.includePrivate) && this.numbers[slot] !== options.excludeNumber;
       if (eligible) this.touched[kept++] = slot;
       else accumulator[slot] = 0;
     }
@@ -272,35 +275,58 @@ export class RepoTermIndex {
     const results: ScoredIssue[] = [];
     for (let i = 0; i < kept; i++) {
       const slot = this.touched[i];
-      const score = Math.min(1, accumulator[slot] / (queryNorm * this.documentNorm(slot, c)));
+      const score = Math.min(1, accumulator[slot] / (queryNorm * Math.sqrt(this.documentNormSq(slot, c))));
       accumulator[slot] = 0;
       if (score >= options.floor) results.push({ issue: this.issueAt(slot), score });
     }
     return results;
   }
 
-  /** `|d|` from the norm sums, with `c = 1 + ln N`. */
-  private documentNorm(slot: number, c: number): number {
-    const normSq = c * c * this.normSum0[slot] - 2 * c * this.normSum1[slot] + this.normSum2[slot];
-    return Math.sqrt(Math.max(normSq, Number.MIN_VALUE));
+  /** `|d|²` from the norm sums, with `c = 1 + ln N`. */
+  private documentNormSq(slot: number, c: number): number {
+    const sums = this.normSums;
+    return Math.max(c * c * sums[3 * slot] - 2 * c * sums[3 * slot + 1] + sums[3 * slot + 2], Number.MIN_VALUE);
   }
 
-  /** The index as plain data, terms in id order, for snapshots. Counts are views: copy to keep. */
+  /** The live issues and the terms they use (renumbered densely), for snapshots and compaction. */
   export(): { terms: string[]; issues: IndexedIssue[]; counts: TermCounts[] } {
+    const newId = new Int32Array(this.terms.length).fill(-1);
+    const terms: string[] = [];
     const issues: IndexedIssue[] = [];
     const counts: TermCounts[] = [];
     for (let slot = 0; slot < this.slotCount; slot++) {
       if ((this.flags[slot] & live) === 0) continue;
+      const start = this.termsStart[slot];
+      const renumbered = this.termPool.slice(start, start + this.termsLength[slot]);
+      for (let j = 0; j < renumbered.length; j += 2) {
+        const old = renumbered[j];
+        if (newId[old] < 0) {
+          newId[old] = terms.length;
+          terms.push(this.terms[old]);
+        }
+        renumbered[j] = newId[old];
+      }
       issues.push(this.issueAt(slot));
-      counts.push(this.termPool.subarray(this.termsStart[slot], this.termsStart[slot] + this.termsLength[slot]));
+      counts.push(renumbered);
     }
-    return { terms: [...this.terms], issues, counts };
+    return { terms, issues, counts };
   }
 
-  /** Rebuilds an index from `export()` output without re-tokenizing anything. */
+  /**
+   * Builds an index from `export()` output without re-tokenizing anything. Every array is
+   * sized from the counts first, so a bulk load copies nothing and leaves no spare capacity.
+   */
   static fromExport(data: { terms: readonly string[]; issues: readonly IndexedIssue[]; counts: readonly TermCounts[] }): RepoTermIndex {
     const index = new RepoTermIndex();
     for (const term of data.terms) index.termId(term);
+    const postingsPerTerm = new Int32Array(data.terms.length);
+    let poolLength = 0;
+    for (const counts of data.counts) {
+      poolLength += counts.length;
+      for (let j = 0; j < counts.length; j += 2) postingsPerTerm[counts[j]]++;
+    }
+    for (let term = 0; term < data.terms.length; term++) index.postings[term] = new Uint32Array(postingsPerTerm[term]);
+    index.termPool = new Uint32Array(poolLength);
     for (let i = 0; i < data.issues.length; i++) index.upsert(data.issues[i], data.counts[i]);
     index.syncNorms();
     return index;
@@ -308,18 +334,7 @@ export class RepoTermIndex {
 
   /** A copy without removed documents and unused terms. */
   compacted(): RepoTermIndex {
-    const fresh = new RepoTermIndex();
-    for (let slot = 0; slot < this.slotCount; slot++) {
-      if ((this.flags[slot] & live) === 0) continue;
-      const start = this.termsStart[slot];
-      const remapped = new Uint32Array(this.termsLength[slot]);
-      for (let j = 0; j < remapped.length; j += 2) {
-        remapped[j] = fresh.termId(this.terms[this.termPool[start + j]]);
-        remapped[j + 1] = this.termPool[start + j + 1];
-      }
-      fresh.add(this.issueAt(slot), remapped);
-    }
-    return fresh;
+    return RepoTermIndex.fromExport(this.export());
   }
 
   private termId(term: string): number {
@@ -374,9 +389,7 @@ export class RepoTermIndex {
     this.flags = grown(this.flags, slot + 1);
     this.termsStart = grown(this.termsStart, slot + 1);
     this.termsLength = grown(this.termsLength, slot + 1);
-    this.normSum0 = grown(this.normSum0, slot + 1);
-    this.normSum1 = grown(this.normSum1, slot + 1);
-    this.normSum2 = grown(this.normSum2, slot + 1);
+    this.normSums = grown(this.normSums, 3 * slot + 3);
     this.describe(slot, issue);
     this.slotOfNumber.set(issue.number, slot);
     this.liveCount++;
@@ -401,9 +414,9 @@ export class RepoTermIndex {
       sum1 += weight * logDf;
       sum2 += weight * logDf * logDf;
     }
-    this.normSum0[slot] = sum0;
-    this.normSum1[slot] = sum1;
-    this.normSum2[slot] = sum2;
+    this.normSums[3 * slot] = sum0;
+    this.normSums[3 * slot + 1] = sum1;
+    this.normSums[3 * slot + 2] = sum2;
   }
 
   private appendPosting(term: number, posting: number): void {
@@ -442,8 +455,8 @@ export class RepoTermIndex {
         const slot = list[i] >>> countBits;
         if ((this.flags[slot] & live) === 0) continue;
         const weight = sublinearTf(this.countAt(list[i], term)) ** 2;
-        this.normSum1[slot] += weight * delta1;
-        this.normSum2[slot] += weight * delta2;
+        this.normSums[3 * slot + 1] += weight * delta1;
+        this.normSums[3 * slot + 2] += weight * delta2;
       }
       this.syncedLogDf[term] = logDf;
     }
@@ -472,9 +485,9 @@ export class RepoTermIndex {
         sum1 += weight * logDf;
         sum2 += weight * logDf * logDf;
       }
-      this.normSum0[slot] = sum0;
-      this.normSum1[slot] = sum1;
-      this.normSum2[slot] = sum2;
+      this.normSums[3 * slot] = sum0;
+      this.normSums[3 * slot + 1] = sum1;
+      this.normSums[3 * slot + 2] = sum2;
     }
     this.clearStale();
   }
