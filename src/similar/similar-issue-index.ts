@@ -55,6 +55,7 @@ export class SimilarIssueIndex {
       isPrivate: issue.isPrivate,
     };
     index.upsert(indexed, index.countTerms(issueTerms(issue)));
+    this.compactIfWasteful(issue.repo, index);
   }
 
   /** Returns false when the issue was not indexed. */
@@ -62,8 +63,13 @@ export class SimilarIssueIndex {
     const index = this.repos.get(repo);
     if (!index?.remove(number)) return false;
     if (index.size === 0) this.repos.delete(repo);
-    else if (index.wasteful) this.repos.set(repo, index.compacted());
+    else this.compactIfWasteful(repo, index);
     return true;
+  }
+
+  /** Edits and removals leave dead slots behind; once they outnumber live issues, start afresh. */
+  private compactIfWasteful(repo: string, index: RepoTermIndex): void {
+    if (index.wasteful) this.repos.set(repo, index.compacted());
   }
 
   /** Earlier issues of the same repository similar to `text`; empty when none clears the floor. */

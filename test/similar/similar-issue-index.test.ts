@@ -142,6 +142,21 @@ describe('SimilarIssueIndex', () => {
     }
   });
 
+  it('compacts after many edits without changing answers', () => {
+    const index = new SimilarIssueIndex();
+    for (const item of issues) index.upsert(item);
+    const before = index.query(repo, backgroundSocket, { includePrivate: true, floor: 0.05, limit: 10 });
+    for (let round = 0; round < 300; round++) {
+      for (const item of issues) index.upsert({ ...item, body: `${item.body} (edit ${round})` });
+    }
+    for (const item of issues) index.upsert(item);
+    expect(index.size).toBe(issues.length);
+    const after = index.query(repo, backgroundSocket, { includePrivate: true, floor: 0.05, limit: 10 });
+    expect(after.map((f) => f.number)).toEqual(before.map((f) => f.number));
+    after.forEach((f, i) => expect(f.score).toBeCloseTo(before[i].score, 12));
+    expect(SimilarIssueIndex.fromSnapshot(index.toSnapshot()).toSnapshot().length).toBe(index.toSnapshot().length);
+  });
+
   it('compacts after many removals without changing answers', () => {
     const index = new SimilarIssueIndex();
     const filler = (n: number) => issue(n, `Filler question ${n}`, `Unrelated words about reachability flags and cellular data number ${n}.`);
