@@ -8,6 +8,8 @@ import { repoRoot } from '../support/shared-dir.js';
 export interface RoleProcess {
   name: string;
   role: ServiceRole;
+  /** The PORT it was given (a worker is given one too, to show it does not listen). */
+  port: number | null;
   child: ChildProcess;
   /** How many log lines carried each message (`msg`), for checks such as "the web role triaged nothing". */
   messages: Map<string, number>;
@@ -62,7 +64,7 @@ export function spawnRole(name: string, role: ServiceRole, env: Record<string, s
   });
   // Callers that never await `started` must not see an unhandled rejection when the process ends.
   started.catch(() => undefined);
-  const proc: RoleProcess = { name, role, child, messages: new Map(), tail: [], started, exited };
+  const proc: RoleProcess = { name, role, port: env.PORT ? Number(env.PORT) : null, child, messages: new Map(), tail: [], started, exited };
   const read = logReader(proc, (msg) => {
     if (msg === 'supportbot started') markStarted();
   });
