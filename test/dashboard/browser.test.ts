@@ -34,6 +34,19 @@ const hostile = {
   body: 'URLSession requests time out with -1001. <script>window.__pwned = "body"</script> <a href="javascript:window.__pwned=1">click</a>',
 };
 
+/** What a page function sees of the browser (the project compiles without the DOM types). */
+interface PageGlobals {
+  document: { querySelectorAll(selector: string): ArrayLike<unknown> };
+  Chart?: { getChart(canvas: unknown): unknown };
+}
+
+/** Runs in the page: the chart script ran under the Content-Security-Policy and drew every chart. */
+const chartsDrawn = (count: number) => {
+  const { document, Chart } = globalThis as unknown as PageGlobals;
+  const canvases = Array.from(document.querySelectorAll('canvas[data-chart]'));
+  return canvases.length === count && canvases.every((canvas) => Chart?.getChart(canvas) !== undefined);
+};
+
 describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
   let github: FakeGitHub;
   let bot: TestService;
@@ -110,11 +123,7 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
 
     await page.click(`text=${questions[0].title}`);
     await page.waitForURL(/\/dashboard\/decisions\/\d+$/);
-    // The chart script ran under the Content-Security-Policy and drew the scores.
-    await page.waitForFunction(() => {
-      const canvas = document.querySelector('canvas[data-chart]');
-      return canvas !== null && (window as unknown as { Chart?: { getChart(c: Element): unknown } }).Chart?.getChart(canvas) !== undefined;
-    });
+    await page.waitForFunction(chartsDrawn, 1, { timeout: 5000 });
     await shoot('decision');
 
     const decisionId = Number(new URL(page.url()).pathname.split('/').pop());
@@ -141,7 +150,7 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
     const headers = await page.locator('table.confusion thead th').allTextContents();
     const cells = await wifiRow.locator('td').allTextContents();
     expect(cells[headers.indexOf('Network conditions') - 1]).toBe('1');
-    await page.waitForFunction(() => document.querySelectorAll('canvas[data-chart]').length === 2);
+    await page.waitForFunction(chartsDrawn, 2, { timeout: 5000 });
     await shoot('quality');
   });
 
@@ -152,7 +161,7 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
     await page.waitForURL(/\/dashboard\/decisions\/\d+$/);
     await expect(page.locator('h1').textContent()).resolves.toContain('<img src=x');
     await expect(page.locator('a[href^="javascript:"]').count()).resolves.toBe(0);
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    expect(await page.evaluate('typeof window.__pwned')).toBe('undefined');
     expect(dialogs).toEqual([]);
     await shoot('decision-hostile');
   });
