@@ -66,10 +66,10 @@ export function sublinearTf(count: number): number {
 
 type Growable = Int32Array<ArrayBuffer> | Uint32Array<ArrayBuffer> | Float64Array<ArrayBuffer> | Uint8Array<ArrayBuffer>;
 
-/** The same array when long enough, else a copy at least twice as long. */
-function grown<T extends Growable>(array: T, minLength: number): T {
+/** The same array when long enough, else a copy `factor` times as long (or just long enough). */
+function grown<T extends Growable>(array: T, minLength: number, factor = 2): T {
   if (array.length >= minLength) return array;
-  const next = new (array.constructor as new (length: number) => T)(Math.max(minLength, array.length * 2, 4));
+  const next = new (array.constructor as new (length: number) => T)(Math.max(minLength, Math.ceil(array.length * factor), 4));
   next.set(array as never);
   return next;
 }
@@ -110,8 +110,14 @@ export class RepoTermIndex {
   private flags = new Uint8Array(0);
   private readonly titles: string[] = [];
   private readonly urls: string[] = [];
-  /** Every slot's term counts, `[termId, count, …]`, back to back; a slot's run starts at `termsStart`. */
+  /**
+   * Every slot's distinct terms back to back (a slot's run: `termsLength` entries from
+   * `termsStart`), with their counts beside them in a byte each; 255 means "255 or more" and
+   * the exact count is in `overflowCounts` under the same position.
+   */
   private termPool = new Uint32Array(0);
+  private countPool = new Uint8Array(0);
+  private readonly overflowCounts = new Map<number, number>();
   private termPoolLength = 0;
   private termsStart = new Int32Array(0);
   private termsLength = new Int32Array(0);
@@ -164,7 +170,10 @@ export class RepoTermIndex {
     if (slot === undefined) return false;
     const start = this.termsStart[slot];
     const end = start + this.termsLength[slot];
-    for (let i = start; i < end; i += 2) this.changeDocumentFrequency(this.termPool[i], -1);
+    for (let i = start; i < end; i++) {
+      this.changeDocumentFrequency(this.termPool[i], -1);
+      if (this.countPool[i] === countOverflow) this.overflowCounts.delete(i);
+    }
     this.slotOfNumber.delete(number);
     this.flags[slot] = 0;
     this.titles[slot] = '';
@@ -297,14 +306,15 @@ export class RepoTermIndex {
     for (let slot = 0; slot < this.slotCount; slot++) {
       if ((this.flags[slot] & live) === 0) continue;
       const start = this.termsStart[slot];
-      const renumbered = this.termPool.slice(start, start + this.termsLength[slot]);
-      for (let j = 0; j < renumbered.length; j += 2) {
-        const old = renumbered[j];
+      const renumbered = new Uint32Array(this.termsLength[slot] * 2);
+      for (let j = 0; j < this.termsLength[slot]; j++) {
+        const old = this.termPool[start + j];
         if (newId[old] < 0) {
           newId[old] = terms.length;
           terms.push(this.terms[old]);
         }
-        renumbered[j] = newId[old];
+        renumbered[2 * j] = newId[old];
+        renumbered[2 * j + 1] = this.poolCount(start + j);
       }
       issues.push(this.issueAt(slot));
       counts.push(renumbered);
@@ -322,11 +332,12 @@ export class RepoTermIndex {
     const postingsPerTerm = new Int32Array(data.terms.length);
     let poolLength = 0;
     for (const counts of data.counts) {
-      poolLength += counts.length;
+      poolLength += counts.length / 2;
       for (let j = 0; j < counts.length; j += 2) postingsPerTerm[counts[j]]++;
     }
     for (let term = 0; term < data.terms.length; term++) index.postings[term] = new Uint32Array(postingsPerTerm[term]);
     index.termPool = new Uint32Array(poolLength);
+    index.countPool = new Uint8Array(poolLength);
     for (let i = 0; i < data.issues.length; i++) index.upsert(data.issues[i], data.counts[i]);
     index.syncNorms();
     return index;
@@ -365,9 +376,11 @@ export class RepoTermIndex {
   }
 
   private sameTerms(slot: number, counts: TermCounts): boolean {
-    if (this.termsLength[slot] !== counts.length) return false;
+    if (this.termsLength[slot] * 2 !== counts.length) return false;
     const start = this.termsStart[slot];
-    for (let i = 0; i < counts.length; i++) if (this.termPool[start + i] !== counts[i]) return false;
+    for (let j = 0; j < this.termsLength[slot]; j++) {
+      if (this.termPool[start + j] !== counts[2 * j] || this.poolCount(start + j) !== counts[2 * j + 1]) return false;
+    }
     return true;
   }
 
@@ -378,8 +391,13 @@ export class RepoTermIndex {
     const slot = posting >>> countBits;
     const start = this.termsStart[slot];
     const end = start + this.termsLength[slot];
-    for (let i = start; i < end; i += 2) if (this.termPool[i] === term) return this.termPool[i + 1];
+    for (let i = start; i < end; i++) if (this.termPool[i] === term) return this.poolCount(i);
     return count;
+  }
+
+  private poolCount(position: number): number {
+    const count = this.countPool[position];
+    return count === countOverflow ? this.overflowCounts.get(position)! : count;
   }
 
   private add(issue: IndexedIssue, counts: TermCounts): void {
@@ -394,11 +412,18 @@ export class RepoTermIndex {
     this.slotOfNumber.set(issue.number, slot);
     this.liveCount++;
 
-    this.termPool = grown(this.termPool, this.termPoolLength + counts.length);
-    this.termPool.set(counts, this.termPoolLength);
-    this.termsStart[slot] = this.termPoolLength;
-    this.termsLength[slot] = counts.length;
-    this.termPoolLength += counts.length;
+    const start = this.termPoolLength;
+    const pairs = counts.length / 2;
+    this.termPool = grown(this.termPool, start + pairs, 1.5);
+    this.countPool = grown(this.countPool, start + pairs, 1.5);
+    for (let j = 0; j < pairs; j++) {
+      this.termPool[start + j] = counts[2 * j];
+      this.countPool[start + j] = Math.min(counts[2 * j + 1], countOverflow);
+      if (counts[2 * j + 1] >= countOverflow) this.overflowCounts.set(start + j, counts[2 * j + 1]);
+    }
+    this.termsStart[slot] = start;
+    this.termsLength[slot] = pairs;
+    this.termPoolLength += pairs;
 
     let sum0 = 0;
     let sum1 = 0;
@@ -478,8 +503,8 @@ export class RepoTermIndex {
       let sum0 = 0;
       let sum1 = 0;
       let sum2 = 0;
-      for (let i = start; i < end; i += 2) {
-        const weight = sublinearTf(this.termPool[i + 1]) ** 2;
+      for (let i = start; i < end; i++) {
+        const weight = sublinearTf(this.poolCount(i)) ** 2;
         const logDf = this.syncedLogDf[this.termPool[i]];
         sum0 += weight;
         sum1 += weight * logDf;
@@ -501,7 +526,7 @@ export class RepoTermIndex {
     let postingsWork = 0;
     for (const term of common) postingsWork += this.postingLengths[term.id];
     let candidateWork = 0;
-    for (let i = 0; i < touchedCount && candidateWork < postingsWork; i++) candidateWork += this.termsLength[this.touched[i]] / 2;
+    for (let i = 0; i < touchedCount && candidateWork < postingsWork; i++) candidateWork += this.termsLength[this.touched[i]];
 
     if (postingsWork <= candidateWork) {
       for (const { id, factor } of common) {
@@ -522,9 +547,9 @@ export class RepoTermIndex {
       const start = this.termsStart[slot];
       const end = start + this.termsLength[slot];
       let sum = 0;
-      for (let j = start; j < end; j += 2) {
+      for (let j = start; j < end; j++) {
         const factor = factors[pool[j]];
-        if (factor !== 0) sum += factor * sublinearTf(pool[j + 1]);
+        if (factor !== 0) sum += factor * sublinearTf(this.poolCount(j));
       }
       accumulator[slot] += sum;
     }

@@ -182,6 +182,8 @@ describe('pruned ranking', () => {
     const text = (n: number) => Array.from({ length: n }, pick).join(' ');
     const index = new SimilarIssueIndex();
     for (let n = 1; n <= 1500; n++) index.upsert(issue(n, text(5), text(30)));
+    // Pasted logs: counts beyond what a posting holds, on common and rare words alike.
+    for (let n = 1501; n <= 1520; n++) index.upsert(issue(n, text(5), `${text(20)} ${`${pick()} ${words[n % 40]} `.repeat(260)}`));
     let pruned = 0;
     for (let q = 0; q < 40; q++) {
       const query = { title: text(5), body: text(25) };
