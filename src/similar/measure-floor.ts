@@ -24,6 +24,7 @@ import { issueTerms } from './similar-issue-index.js';
  * costs more than a missed one. It sits half-way to the next lower score so it does not rest
  * on one example.
  */
+/** When no cut reaches the target precision: floor 1 (suggest nothing), precision NaN, recall 0. */
 export interface FloorMeasurement {
   floor: number;
   /** Share of same-problem pairs among the labelled pairs at or above the floor. */
