@@ -1,13 +1,11 @@
 import fs from 'node:fs';
-import { crossValidate, primaryTopicFolds, type ClassifierFactory } from '../classify/cross-validate.js';
-import { evaluatePredictions, type EvaluationReport } from '../classify/evaluate.js';
-import { readExamples, trainModel, type Example, type KnowledgeBase, type Model, type TrainOptions } from '../classify/index.js';
-import { modelFactory } from '../cli/eval.js';
+import { readExamples, type Example, type KnowledgeBase, type Model, type TrainOptions } from '../classify/index.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import type { CorrectionRecord, StoredIssue } from '../store/types.js';
 import { figuresOf, shouldPromote, type ModelFigures } from './promotion.js';
-import { correctedExamples, finalCorrections, issueKey, mergeTrainingSet, sameQuestion } from './training-set.js';
+import { trainOffThread } from './off-thread.js';
+import { correctedExamples, finalCorrections, issueKey, mergeTrainingSet } from './training-set.js';
 
 export interface RetrainDeps {
   store: Store;
@@ -64,28 +62,6 @@ export async function gatherTrainingSet(store: Store, corpus: Example[], correct
   return { examples: mergeTrainingSet(corpus, corrected), corrections: corrected.length };
 }
 
-/**
- * Measures the candidate and the model in use on the same held-out folds of the candidate's
- * examples (whose labels include the latest corrections). Each fold's held-out questions are
- * kept out of both trainings, so neither is judged on what it learned from. Measuring each on
- * its own folds instead would let one more example reshuffle the folds and swing the figures
- * by more than the corrections could ever move them.
- */
-function compareOnSameFolds(candidate: Example[], current: Example[], kb: KnowledgeBase, folds: number, options: Partial<TrainOptions>): { candidate: EvaluationReport; current: EvaluationReport } {
-  const topics = kb.topics.map((topic) => topic.slug);
-  const foldOf = primaryTopicFolds(candidate, folds);
-  const factory = modelFactory(kb, options);
-  const currentFactory: ClassifierFactory = (training) => {
-    const kept = new Set(training.map((example) => sameQuestion(example.title)));
-    const heldOut = new Set(candidate.map((example) => sameQuestion(example.title)).filter((key) => !kept.has(key)));
-    return factory(current.filter((example) => !heldOut.has(sameQuestion(example.title))));
-  };
-  return {
-    candidate: evaluatePredictions(crossValidate(candidate, foldOf, factory), topics, kb.abstainTopic),
-    current: evaluatePredictions(crossValidate(candidate, foldOf, currentFactory), topics, kb.abstainTopic),
-  };
-}
-
 /** The newest correction a training set includes; versions record it so the next retrain can rebuild their data. */
 function latestCorrectionAt(corrections: CorrectionRecord[]): string | null {
   return corrections.reduce<string | null>((latest, correction) => (latest === null || correction.createdAt > latest ? correction.createdAt : latest), null);
@@ -114,10 +90,11 @@ export async function retrainModel(deps: RetrainDeps): Promise<RetrainOutcome> {
   const inUseCorrections = inUseThrough === null ? [] : corrections.filter((correction) => correction.createdAt <= inUseThrough);
 
   const next = await gatherTrainingSet(deps.store, corpus, corrections, topics);
-  const model = trainModel(next.examples, kb, options);
-  if (model.version === kb.model.version) return { kind: 'unchanged', version: model.version };
   const previousSet = await gatherTrainingSet(deps.store, corpus, inUseCorrections, topics);
-  const reports = compareOnSameFolds(next.examples, previousSet.examples, kb, folds, options);
+  // Seconds of CPU: off the event loop, so webhook acknowledgements are never held up by it.
+  const result = await trainOffThread({ examples: next.examples, previousExamples: previousSet.examples, kb, folds, options });
+  if (result.kind === 'unchanged') return result;
+  const { model, reports } = result;
   const figures = figuresOf(reports.candidate, { corrections: next.corrections, folds });
   const previousFigures = figuresOf(reports.current, { corrections: previousSet.corrections, folds });
   const promoted = shouldPromote(figures, previousFigures);
