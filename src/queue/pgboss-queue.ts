@@ -3,6 +3,7 @@ import PgBoss from 'pg-boss';
 import { z } from 'zod';
 import type { Logger } from '../log.js';
 import { defaultBackoff, describeJobError, planRetry, type BackoffOptions } from './backoff.js';
+import { keepLeaseAlive } from './lease.js';
 import type { Job, JobHandler, JobInfo, JobInput, JobQueue, JobState, WorkerOptions } from './job-queue.js';
 
 export interface PgBossQueueOptions {
@@ -24,8 +25,6 @@ const defaultLeaseMs = 5 * 60_000;
 const defaultPollIntervalMs = 200;
 const defaultDrainTimeoutMs = 30_000;
 const drainCheckMs = 25;
-/** A try longer than this many leases is taken as stuck, not slow (see keepLease). */
-const maxLeasesPerJob = 10;
 /** Failed jobs stay visible (dashboard, `retry`) this long before pg-boss archives them. */
 const keepFailedSeconds = 30 * 24 * 3600;
 
@@ -286,34 +285,18 @@ class PgBossQueue implements JobQueue {
   private async run(worker: Worker, taken: TakenJob): Promise<void> {
     const fence = taken.retryCount;
     if (Number(taken.expireInSeconds) * 1000 !== worker.leaseMs) await this.setLease(taken.id, fence, worker.leaseMs);
-    const heartbeat = this.keepLease(taken.id, fence, worker.leaseMs);
+    const stopRenewing = keepLeaseAlive({
+      jobId: taken.id,
+      attempt: fence + 1,
+      leaseMs: worker.leaseMs,
+      renew: () => this.setLease(taken.id, fence, worker.leaseMs),
+      logger: this.options.logger,
+    });
     try {
       await this.runTaken(worker, taken, fence);
     } finally {
-      clearInterval(heartbeat);
+      stopRenewing();
     }
-  }
-
-  /**
-   * Renews the lease of a running job while its worker lives, so only a dead (or frozen) worker
-   * loses its job. Without it a job that outlasts the lease, e.g. while GitHub answers 500s and
-   * the client backs off, is taken again by another worker while the first still runs, and both
-   * post the reply: the reply claim belongs to the delivery, which both tries share. Renewal stops
-   * after `maxLeasesPerJob` leases, so a try stuck for good (a call that never returns) still
-   * hands its job on; its late outcome is then fenced off like a dead worker's.
-   */
-  private keepLease(uuid: string, fence: number, leaseMs: number): NodeJS.Timeout {
-    const renewUntil = Date.now() + leaseMs * (maxLeasesPerJob - 1);
-    const timer = setInterval(() => {
-      if (Date.now() >= renewUntil) {
-        clearInterval(timer);
-        this.options.logger?.warn({ jobId: uuid, attempt: fence + 1, leases: maxLeasesPerJob }, 'job runs too long: no longer renewing its lease');
-        return;
-      }
-      this.setLease(uuid, fence, leaseMs).catch((error: unknown) => this.options.logger?.warn({ err: error, jobId: uuid }, 'job queue: could not renew a lease'));
-    }, Math.max(100, Math.floor(leaseMs / 3)));
-    timer.unref();
-    return timer;
   }
 
   private async runTaken(worker: Worker, taken: TakenJob, fence: number): Promise<void> {

@@ -2,6 +2,7 @@ import type { Logger } from '../log.js';
 import { openSqliteDatabase, statementCache, type SqliteDatabase } from '../store/sqlite-database.js';
 import { applyMigrations, queueMigrations } from '../store/sqlite-migrations.js';
 import { defaultBackoff, describeJobError, planRetry, type BackoffOptions } from './backoff.js';
+import { keepLeaseAlive } from './lease.js';
 import type { Job, JobHandler, JobInfo, JobInput, JobQueue, JobState, WorkerOptions } from './job-queue.js';
 
 export interface SqliteQueueOptions {
@@ -242,11 +243,22 @@ class SqliteQueue implements JobQueue {
 
   private async run(worker: Worker, row: JobRow): Promise<void> {
     const job = toJob(row);
+    const stopRenewing = keepLeaseAlive({
+      jobId: row.id,
+      attempt: row.attempt,
+      leaseMs: worker.leaseMs,
+      renew: () => {
+        this.sql(`UPDATE jobs SET lease_until_ms = ? WHERE id = ? AND attempt = ? AND state = 'running'`).run(this.now() + worker.leaseMs, row.id, row.attempt);
+      },
+      logger: this.options.logger,
+    });
     try {
       await worker.handler(job);
     } catch (error) {
       this.settleFailure(row, error);
       return;
+    } finally {
+      stopRenewing();
     }
     const done = this.sql(
       `UPDATE jobs SET state = 'done', lease_until_ms = NULL, updated_at_ms = ?

@@ -1,0 +1,32 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSqliteQueue, type SqliteJobQueue } from '../../src/queue/sqlite-queue.js';
+
+describe('SQLite queue leases', () => {
+  const queues: SqliteJobQueue[] = [];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'supportbot-lease-'));
+  afterEach(async () => {
+    await Promise.all(queues.splice(0).map((queue) => queue.close()));
+  });
+
+  it('renews the lease of a job that outlasts it while its worker lives, so no other worker takes it', async () => {
+    const file = path.join(dir, 'jobs.db');
+    const first = createSqliteQueue({ file, maxAttempts: 3, leaseMs: 300 });
+    const second = createSqliteQueue({ file, maxAttempts: 3, leaseMs: 300 });
+    queues.push(first, second);
+    const runs: string[] = [];
+    const slowJob = (worker: string) => async () => {
+      runs.push(worker);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+    };
+    await first.enqueue({ id: 'slow-delivery', name: 'issues.opened', payload: {} });
+    first.start(slowJob('first'), { concurrency: 1, leaseMs: 300, pollIntervalMs: 20 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    second.start(slowJob('second'), { concurrency: 1, leaseMs: 300, pollIntervalMs: 20 });
+    await first.drain(10_000);
+    expect(runs).toEqual(['first']);
+    expect((await second.listJobs({ id: 'slow-delivery' }))[0]).toMatchObject({ state: 'done', attempt: 1 });
+  });
+});
