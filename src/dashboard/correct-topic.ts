@@ -78,7 +78,12 @@ export async function correctTopic(deps: IssueWriteDeps, input: { decision: Deci
         if (!(error instanceof SbError && error.code === 'GITHUB_NOT_FOUND')) throw error;
       });
     }
-    if (newLabel) await deps.tracker.addLabels(repoRef, decision.issueNumber, [newLabel]);
+    if (newLabel) {
+      await deps.tracker.addLabels(repoRef, decision.issueNumber, [newLabel]);
+      // A maintainer who gives the topic has answered the bot's request for a human.
+      const needsHuman = settings.labelMap[kb.stateLabels.needsHuman.name] ?? kb.stateLabels.needsHuman.name;
+      if (decision.labels.includes(needsHuman)) await deps.tracker.removeLabel(repoRef, decision.issueNumber, needsHuman);
+    }
     return { kind: 'corrected', fromTopic, toTopic, github: 'updated' };
   } catch (error) {
     log.warn({ err: error, code: (error as { code?: string }).code }, 'could not change the topic labels on GitHub');
