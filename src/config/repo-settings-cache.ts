@@ -8,12 +8,15 @@ export function repoConfigChangedKey(repoFullName: string): string {
   return `repo-config-changed:${repoFullName}`;
 }
 
+/** Store setting holding every repository's current config errors, shared by all processes. */
+export const repoConfigErrorsKey = 'repo-config-errors';
+
 export interface RepoSettingsCache {
   get(repo: RepoRef, tracker: IssueTracker): Promise<RepoConfigResult>;
   /** Forgets a repository's settings (its config file was pushed). */
   invalidate(repoFullName: string): void;
-  /** The current config errors by repository, for the dashboard. */
-  errors(): Map<string, string[]>;
+  /** The current config errors by repository, as any process last read them, for the dashboard. */
+  errors(): Promise<Map<string, string[]>>;
 }
 
 /**
@@ -22,7 +25,7 @@ export interface RepoSettingsCache {
  */
 export function createRepoSettingsCache(options: {
   knownTopics: () => string[];
-  store: Pick<Store, 'getSetting'>;
+  store: Pick<Store, 'getSetting' | 'setSetting'>;
   ttlMs?: number;
   now?: () => number;
   logger: Logger;
@@ -31,6 +34,19 @@ export function createRepoSettingsCache(options: {
   const now = options.now ?? Date.now;
   const entries = new Map<string, { result: RepoConfigResult; fetchedAt: number }>();
   const errors = new Map<string, string[]>();
+
+  const sharedErrors = async (): Promise<Record<string, string[]>> => {
+    const text = await options.store.getSetting(repoConfigErrorsKey);
+    return text ? (JSON.parse(text) as Record<string, string[]>) : {};
+  };
+  // The web process that shows the dashboard may never read a repository's config itself.
+  const publish = async (repo: string, repoErrors: string[] | null): Promise<void> => {
+    const all = await sharedErrors();
+    if (JSON.stringify(all[repo] ?? null) === JSON.stringify(repoErrors)) return;
+    if (repoErrors) all[repo] = repoErrors;
+    else delete all[repo];
+    await options.store.setSetting(repoConfigErrorsKey, JSON.stringify(all));
+  };
 
   return {
     async get(repo, tracker) {
@@ -48,12 +64,13 @@ export function createRepoSettingsCache(options: {
         }
         errors.set(key, result.errors);
       } else errors.delete(key);
+      await publish(key, result.ok ? null : result.errors);
       entries.set(key, { result, fetchedAt: now() });
       return result;
     },
     invalidate(repoFullName) {
       entries.delete(repoFullName);
     },
-    errors: () => new Map(errors),
+    errors: async () => new Map(Object.entries(await sharedErrors())),
   };
 }

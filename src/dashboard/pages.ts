@@ -14,7 +14,7 @@ export interface PageDeps {
   store: Store;
   queue: JobQueue;
   knowledge(): KnowledgeBase;
-  repoConfigErrors(): Map<string, string[]>;
+  repoConfigErrors(): Promise<Map<string, string[]>>;
   now(): Date;
 }
 
@@ -132,7 +132,7 @@ export async function queuePage(deps: PageDeps, session: Session, rawQuery: unkn
     previous: page > 1 ? queryString(effective, page - 1) : null,
     next: page < pages ? queryString(effective, page + 1) : null,
     noAccess: !scope.allowed,
-    configErrors: configErrorsFor(session, deps.repoConfigErrors()),
+    configErrors: configErrorsFor(session, await deps.repoConfigErrors()),
   };
 }
 

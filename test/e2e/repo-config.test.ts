@@ -72,7 +72,7 @@ describe('per-repository config from .github/supportbot.yml', () => {
     await sendDelivery(bot.url, 'issues', openedDelivery({ owner: 'acme', repo: 'typo', number: 1, ...question }), { secret: testSecret });
     const decision = await waitFor(() => bot.service.store.getDecisionForIssue('acme/typo', 1), { what: 'the decision' });
     expect(decision.mode).toBe('shadow');
-    expect(bot.service.repoSettings.errors().get('acme/typo')).toEqual(['unknown key(s): repy']);
+    expect((await bot.service.repoSettings.errors()).get('acme/typo')).toEqual(['unknown key(s): repy']);
     expect(github.state.repo('acme', 'typo')!.issues.get(1)!.comments).toEqual([]);
     expect(github.violations).toEqual([]);
   });

@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSqliteQueue, type SqliteJobQueue } from '../../src/queue/sqlite-queue.js';
+import type { JobQueue } from '../../src/queue/job-queue.js';
+import { createSqliteQueue } from '../../src/queue/sqlite-queue.js';
 
 describe('SQLite queue leases', () => {
-  const queues: SqliteJobQueue[] = [];
+  const queues: JobQueue[] = [];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'supportbot-lease-'));
   afterEach(async () => {
     await Promise.all(queues.splice(0).map((queue) => queue.close()));
