@@ -244,6 +244,13 @@ export class RepoTermIndex {
       split = k;
     }
 
+    // When the rarer terms reach more than about a tenth of all issues, sweeping every slot in
+    // order (a few ns each) is cheaper than chasing a list of touched ones around memory (tens
+    // of ns each once the index outgrows the caches).
+    let phaseOnePostings = 0;
+    for (let k = 0; k < split; k++) phaseOnePostings += this.postingLengths[known[k].id];
+    const dense = phaseOnePostings > this.slotCount / 10;
+
     const accumulator = this.accumulator;
     let touchedCount = 0;
     for (let k = 0; k < split; k++) {
@@ -254,7 +261,7 @@ export class RepoTermIndex {
         const posting = list[i];
         const slot = posting >>> countBits;
         const count = posting & countOverflow;
-        if (accumulator[slot] === 0) this.touched[touchedCount++] = slot;
+        if (!dense && accumulator[slot] === 0) this.touched[touchedCount++] = slot;
         accumulator[slot] += factor * (count === countOverflow ? sublinearTf(this.countAt(posting, id)) : sublinearTable[count]);
       }
     }
@@ -262,14 +269,16 @@ export class RepoTermIndex {
     const queryNorm = Math.sqrt(queryNormSq);
     // An issue's cosine can grow by at most the remaining terms' share of the query vector.
     const remainingBound = Math.sqrt(tailSq) / queryNorm;
-    let kept = 0;
     // Squared, to spare a square root per candidate; the margin keeps rounding from ever
     // dropping an issue that sits exactly on the floor.
     const partialNeeded = Math.max(0, (options.floor - remainingBound - 1e-9) * queryNorm);
     const partialNeededSq = partialNeeded * partialNeeded;
-    for (let i = 0; i < touchedCount; i++) {
-      const slot = this.touched[i];
+    let kept = 0;
+    const candidates = dense ? this.slotCount : touchedCount;
+    for (let i = 0; i < candidates; i++) {
+      const slot = dense ? i : this.touched[i];
       const partial = accumulator[slot];
+      if (partial === 0) continue;
       if (partial * partial < partialNeededSq * this.documentNormSq(slot, c)) {
         accumulator[slot] = 0;
         continue;

@@ -185,8 +185,10 @@ describe('pruned ranking', () => {
     // Pasted logs: counts beyond what a posting holds, on common and rare words alike.
     for (let n = 1501; n <= 1520; n++) index.upsert(issue(n, text(5), `${text(20)} ${`${pick()} ${words[n % 40]} `.repeat(260)}`));
     let pruned = 0;
-    for (let q = 0; q < 40; q++) {
-      const query = { title: text(5), body: text(25) };
+    // Queries of rare words reach few issues (a list of them); common words reach most (a sweep).
+    const rareText = (n: number) => Array.from({ length: n }, () => words[300 + Math.floor(100 * random())]).join(' ');
+    for (let q = 0; q < 60; q++) {
+      const query = q % 3 === 0 ? { title: rareText(3), body: rareText(6) } : { title: text(5), body: text(25) };
       const all = index.query(repo, query, { includePrivate: true, floor: 0, limit: 5000 });
       for (const floor of [0.15, 0.25, 0.4]) {
         const expected = all.filter((f) => f.score >= floor);
