@@ -11,7 +11,7 @@ import { createLogger, type Logger } from './log.js';
 import { openQueue } from './queue/index.js';
 import type { JobQueue } from './queue/job-queue.js';
 import { buildApp } from './server/build-app.js';
-import { createMetrics, metricsRoute, type Metrics } from './server/metrics.js';
+import { createMetrics, metricsRoute, startMetricsServer, type Metrics } from './server/metrics.js';
 import { rebuildFromStore, SimilarIssueIndex } from './similar/index.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/store.js';
@@ -198,6 +198,8 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
     });
     url = await app.listen({ port: options.port ?? config.port, host: config.host });
   }
+  const metricsServer = options.role === 'worker' && config.metricsPort !== null ? await startMetricsServer(metrics, config.metricsPort, config.host) : null;
+  if (metricsServer) logger.info({ url: metricsServer.url }, 'worker metrics at /metrics');
   logger.info(
     { role: options.role, url, store: store.kind, kb: kb.name, modelVersion: kb.model.version, topics: kb.topics.length, startupMs: Math.round(performance.now() - started) },
     'supportbot started',
@@ -221,6 +223,7 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
         clearInterval(similarRefresh);
         stopModelWatch();
         await app?.close();
+        await metricsServer?.close();
         await queue.close();
         await store.close();
       })();

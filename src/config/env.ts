@@ -20,6 +20,7 @@ const port = z.coerce
 
 const envSchema = z.object({
   PORT: port.default(3000),
+  METRICS_PORT: port.optional(),
   HOST: optionalString,
   WEBHOOK_SECRET: optionalString,
   GITHUB_TOKEN: optionalString,
@@ -53,6 +54,8 @@ export type GithubAuth =
 
 export interface AppConfig {
   port: number;
+  /** Worker processes serve /metrics and /healthz here (they have no other HTTP); null: none. */
+  metricsPort: number | null;
   host: string;
   webhookSecret: string | null;
   github: { apiUrl: string; auth: GithubAuth; clientId: string | null; clientSecret: string | null };
@@ -118,6 +121,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env, cwd: string = proc
 
   return Object.freeze({
     port: values.PORT,
+    metricsPort: values.METRICS_PORT ?? null,
     // Dry-run with no dashboard token has an open dashboard: keep it on loopback.
     host: values.HOST ?? (dryRun && !values.DASHBOARD_TOKEN ? '127.0.0.1' : '0.0.0.0'),
     webhookSecret: values.WEBHOOK_SECRET ?? null,

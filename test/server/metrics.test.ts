@@ -94,3 +94,21 @@ describe('GET /metrics after one delivery', () => {
     expect(sample(text, 'supportbot_github_rate_limit_wait_seconds_total')).toBe(1);
   });
 });
+
+describe('a worker process with METRICS_PORT', () => {
+  it('serves its own metrics and health, and no webhook route', async () => {
+    const worker = await startTestService({ githubUrl: null, role: 'worker', env: { METRICS_PORT: '0' } });
+    try {
+      expect(worker.url).toBe('');
+      const line = worker.logLines.map((entry) => JSON.parse(entry)).find((entry) => entry.msg === 'worker metrics at /metrics');
+      const base = line.url as string;
+      const metricsText = await (await fetch(`${base}/metrics`)).text();
+      expect(metricsText).toContain('supportbot_jobs_total');
+      expect(metricsText).toContain('supportbot_queue_jobs');
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      expect((await fetch(`${base}/api/github/webhooks`, { method: 'POST' })).status).toBe(404);
+    } finally {
+      await worker.stop();
+    }
+  });
+});
