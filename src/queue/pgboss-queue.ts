@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { Logger } from '../log.js';
 import { defaultBackoff, describeJobError, planRetry, type BackoffOptions } from './backoff.js';
 import { keepLeaseAlive } from './lease.js';
-import type { Job, JobHandler, JobInfo, JobInput, JobQueue, JobState, WorkerOptions } from './job-queue.js';
+import { defaultLeaseMs, PollingJobQueue, sleep, type Worker } from './polling-queue.js';
+import type { Job, JobInfo, JobInput, JobQueue, JobState } from './job-queue.js';
 
 export interface PgBossQueueOptions {
   connectionString: string;
@@ -21,9 +22,7 @@ export interface PgBossQueueOptions {
 const defaultSchema = 'pgboss';
 /** Every job goes to one pg-boss queue, so job ids are unique across job names as in SQLite. */
 const queueName = 'supportbot-jobs';
-const defaultLeaseMs = 5 * 60_000;
-const defaultPollIntervalMs = 200;
-const defaultDrainTimeoutMs = 30_000;
+const pollIntervalMs = 200;
 const drainCheckMs = 25;
 /** Failed jobs stay visible (dashboard, `retry`) this long before pg-boss archives them. */
 const keepFailedSeconds = 30 * 24 * 3600;
@@ -105,36 +104,22 @@ function toJobInfo(row: JobRow): JobInfo {
   };
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface Worker {
-  handler: JobHandler;
-  concurrency: number;
-  leaseMs: number;
-  pollIntervalMs: number;
-}
-
 type TakenJob = PgBoss.JobWithMetadata<unknown>;
 
-class PgBossQueue implements JobQueue {
+class PgBossQueue extends PollingJobQueue {
   private readonly backoff: BackoffOptions;
   private readonly leaseMs: number;
   private readonly table: string;
   private readonly archiveTable: string;
   private readonly stateType: string;
-  private worker: Worker | null = null;
-  private stopping = false;
-  private closed = false;
   private fetching = false;
-  private readonly running = new Set<Promise<void>>();
-  private pollTimer: NodeJS.Timeout | null = null;
-  private readonly retryTimers = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly boss: PgBoss,
     schema: string,
     private readonly options: PgBossQueueOptions,
   ) {
+    super({ leaseMs: options.leaseMs ?? defaultLeaseMs, pollIntervalMs, drainCheckMs });
     this.backoff = options.backoff ?? defaultBackoff;
     this.leaseMs = options.leaseMs ?? defaultLeaseMs;
     this.table = `${schema}.job`;
@@ -164,49 +149,8 @@ class PgBossQueue implements JobQueue {
     return true;
   }
 
-  start(handler: JobHandler, options: WorkerOptions): void {
-    if (this.worker) throw new Error('queue workers already started');
-    if (this.closed) throw new Error('queue is closed');
-    if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
-      throw new Error(`worker concurrency must be a whole number of at least 1, got ${options.concurrency}`);
-    }
-    this.worker = {
-      handler,
-      concurrency: options.concurrency,
-      leaseMs: options.leaseMs ?? this.leaseMs,
-      pollIntervalMs: options.pollIntervalMs ?? defaultPollIntervalMs,
-    };
-    this.stopping = false;
-    this.pump();
-  }
-
-  async stop(): Promise<void> {
-    this.stopping = true;
-    if (this.pollTimer) clearTimeout(this.pollTimer);
-    this.pollTimer = null;
-    for (const timer of this.retryTimers) clearTimeout(timer);
-    this.retryTimers.clear();
-    await Promise.allSettled([...this.running]);
-    this.worker = null;
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    await this.stop();
-    this.closed = true;
+  protected async release(): Promise<void> {
     await this.boss.stop({ graceful: true, wait: true, close: true, timeout: 1_000 });
-  }
-
-  async drain(timeoutMs: number = defaultDrainTimeoutMs): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const { queued, running } = await this.depth();
-      if (queued === 0 && running === 0) return;
-      if (Date.now() >= deadline) {
-        throw new Error(`queue did not drain within ${timeoutMs} ms (${queued} queued, ${running} running)`);
-      }
-      await sleep(drainCheckMs);
-    }
   }
 
   async depth(): Promise<{ queued: number; running: number; failed: number }> {
@@ -255,7 +199,7 @@ class PgBossQueue implements JobQueue {
   }
 
   /** Takes as many due jobs as free slots allow, then polls again later for jobs from elsewhere. */
-  private pump(): void {
+  protected pump(): void {
     const worker = this.worker;
     if (!worker || this.stopping) return;
     if (this.pollTimer) clearTimeout(this.pollTimer);

@@ -3,7 +3,8 @@ import { openSqliteDatabase, statementCache, type SqliteDatabase } from '../stor
 import { applyMigrations, queueMigrations } from '../store/sqlite-migrations.js';
 import { defaultBackoff, describeJobError, planRetry, type BackoffOptions } from './backoff.js';
 import { keepLeaseAlive } from './lease.js';
-import type { Job, JobHandler, JobInfo, JobInput, JobQueue, JobState, WorkerOptions } from './job-queue.js';
+import { defaultLeaseMs, PollingJobQueue, type Worker } from './polling-queue.js';
+import type { Job, JobInfo, JobInput, JobQueue, JobState } from './job-queue.js';
 
 export interface SqliteQueueOptions {
   /** The SQLite file (may be the store's own file) or ':memory:'. */
@@ -16,9 +17,7 @@ export interface SqliteQueueOptions {
   now?: () => number;
 }
 
-const defaultLeaseMs = 5 * 60_000;
-const defaultPollIntervalMs = 100;
-const defaultDrainTimeoutMs = 30_000;
+const pollIntervalMs = 100;
 const drainCheckMs = 10;
 
 interface JobRow {
@@ -56,30 +55,16 @@ function toJobInfo(row: JobRow): JobInfo {
   };
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface Worker {
-  handler: JobHandler;
-  concurrency: number;
-  leaseMs: number;
-  pollIntervalMs: number;
-}
-
-class SqliteQueue implements JobQueue {
+class SqliteQueue extends PollingJobQueue {
   private readonly now: () => number;
   private readonly sql: ReturnType<typeof statementCache>;
   private readonly backoff: BackoffOptions;
-  private worker: Worker | null = null;
-  private stopping = false;
-  private closed = false;
-  private readonly running = new Set<Promise<void>>();
-  private pollTimer: NodeJS.Timeout | null = null;
-  private readonly retryTimers = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly db: SqliteDatabase,
     private readonly options: SqliteQueueOptions,
   ) {
+    super({ leaseMs: options.leaseMs ?? defaultLeaseMs, pollIntervalMs, drainCheckMs });
     this.sql = statementCache(db);
     this.now = options.now ?? Date.now;
     this.backoff = options.backoff ?? defaultBackoff;
@@ -97,49 +82,8 @@ class SqliteQueue implements JobQueue {
     return true;
   }
 
-  start(handler: JobHandler, options: WorkerOptions): void {
-    if (this.worker) throw new Error('queue workers already started');
-    if (this.closed) throw new Error('queue is closed');
-    if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
-      throw new Error(`worker concurrency must be a whole number of at least 1, got ${options.concurrency}`);
-    }
-    this.worker = {
-      handler,
-      concurrency: options.concurrency,
-      leaseMs: options.leaseMs ?? this.options.leaseMs ?? defaultLeaseMs,
-      pollIntervalMs: options.pollIntervalMs ?? defaultPollIntervalMs,
-    };
-    this.stopping = false;
-    this.pump();
-  }
-
-  async stop(): Promise<void> {
-    this.stopping = true;
-    if (this.pollTimer) clearTimeout(this.pollTimer);
-    this.pollTimer = null;
-    for (const timer of this.retryTimers) clearTimeout(timer);
-    this.retryTimers.clear();
-    await Promise.allSettled([...this.running]);
-    this.worker = null;
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    await this.stop();
-    this.closed = true;
+  protected async release(): Promise<void> {
     this.db.close();
-  }
-
-  async drain(timeoutMs: number = defaultDrainTimeoutMs): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const { queued, running } = await this.depth();
-      if (queued === 0 && running === 0) return;
-      if (Date.now() >= deadline) {
-        throw new Error(`queue did not drain within ${timeoutMs} ms (${queued} queued, ${running} running)`);
-      }
-      await sleep(drainCheckMs);
-    }
   }
 
   async depth(): Promise<{ queued: number; running: number; failed: number }> {
@@ -177,7 +121,7 @@ class SqliteQueue implements JobQueue {
   }
 
   /** Takes as many due jobs as free slots allow, then polls again later for jobs from elsewhere. */
-  private pump(): void {
+  protected pump(): void {
     const worker = this.worker;
     if (!worker || this.stopping) return;
     try {
