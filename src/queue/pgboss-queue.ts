@@ -313,17 +313,6 @@ class PgBossQueue extends PollingJobQueue {
       this.options.logger?.warn({ jobId: taken.id, attempt: fence + 1 }, 'job finished after its lease was taken over');
     }
   }
-
-  /** Picks a retry up on time instead of at the next poll; the poll timer alone keeps the process alive. */
-  private wakeAfter(delayMs: number): void {
-    if (this.stopping) return;
-    const timer = setTimeout(() => {
-      this.retryTimers.delete(timer);
-      this.pump();
-    }, delayMs);
-    timer.unref();
-    this.retryTimers.add(timer);
-  }
 }
 
 /** pg-boss takes whole seconds, at least one, for the lease it records at send time. */

@@ -69,6 +69,17 @@ export abstract class PollingJobQueue implements JobQueue {
     await this.release();
   }
 
+  /** Picks a retry up on time instead of at the next poll; the poll timer alone keeps the process alive. */
+  protected wakeAfter(delayMs: number): void {
+    if (this.stopping) return;
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(timer);
+      this.pump();
+    }, delayMs);
+    timer.unref();
+    this.retryTimers.add(timer);
+  }
+
   async drain(timeoutMs: number = defaultDrainTimeoutMs): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {

@@ -234,17 +234,6 @@ class SqliteQueue extends PollingJobQueue {
       this.options.logger?.error({ ...log, reason: plan.reason }, 'job failed for good');
     }
   }
-
-  /** Picks a retry up on time instead of at the next poll; the poll timer alone keeps the process alive. */
-  private wakeAfter(delayMs: number): void {
-    if (this.stopping) return;
-    const timer = setTimeout(() => {
-      this.retryTimers.delete(timer);
-      this.pump();
-    }, delayMs);
-    timer.unref();
-    this.retryTimers.add(timer);
-  }
 }
 
 /**
