@@ -61,13 +61,33 @@ function precisionAbove(sorted: HeldOutPrediction[], threshold: number): { corre
 }
 
 /**
- * The lowest confidence at which the held-out predictions at or above it reach
- * `targetPrecision`; 1 (never label) when no cut-off does. With `pooled` given, the precision is
- * smoothed toward the pooled predictions' precision at the same cut-off.
+ * Lower end of the Wilson score interval of a proportion `right / count`: a precision measured on
+ * few predictions is taken as lower than it looks, by `z` standard errors (0: the plain proportion).
+ */
+export function wilsonLowerBound(right: number, count: number, z: number): number {
+  if (count === 0) return 0;
+  const proportion = right / count;
+  if (z === 0) return proportion;
+  const z2 = z * z;
+  const spread = z * Math.sqrt((proportion * (1 - proportion)) / count + z2 / (4 * count * count));
+  return (proportion + z2 / (2 * count) - spread) / (1 + z2 / count);
+}
+
+/** How a threshold is held to a precision: the target, and how much doubt a small sample earns. */
+export interface PrecisionRule {
+  targetPrecision: number;
+  /** Standard errors of the Wilson interval taken off the measured precision before comparing it with the target. */
+  z: number;
+}
+
+/**
+ * The lowest confidence at which the held-out predictions at or above it reach the rule's
+ * precision; 1 (never label) when no cut-off does. With `pooled` given, the precision is smoothed
+ * toward the pooled predictions' precision at the same cut-off, worth `pooledStrength` predictions.
  */
 export function precisionThreshold(
   predictions: HeldOutPrediction[],
-  targetPrecision: number,
+  rule: PrecisionRule,
   pooled: HeldOutPrediction[] = [],
   pooledStrength = 0,
 ): number {
@@ -82,28 +102,35 @@ export function precisionThreshold(
     const prior = precisionAbove(pooledSorted, sorted[i].confidence);
     const strength = prior.count === 0 ? 0 : pooledStrength;
     const pooledPrecision = prior.count === 0 ? 0 : prior.correct / prior.count;
-    if ((correct + strength * pooledPrecision) / (i + 1 + strength) >= targetPrecision) threshold = sorted[i].confidence;
+    const precision = wilsonLowerBound(correct + strength * pooledPrecision, i + 1 + strength, rule.z);
+    if (precision >= rule.targetPrecision) threshold = sorted[i].confidence;
   }
   return threshold;
 }
 
+export interface ThresholdOptions extends PrecisionRule {
+  topicCount: number;
+  abstainIndex: number;
+  /** `pooled`: one threshold from all topics' predictions; `per-topic`: each topic's own, smoothed toward the pool. */
+  scope: 'per-topic' | 'pooled';
+  /** How many pooled predictions a topic's own precision estimate is worth. */
+  pooledStrength: number;
+}
+
 /**
  * One threshold per topic, each chosen from that topic's own held-out precision (smoothed toward
- * all topics' precision, so thin topics are not judged on a handful of cases) so labelled issues
- * stay right at `targetPrecision`. `pooledStrength` is how many pooled predictions a topic's own
- * estimate is worth. The abstain topic is never labelled: threshold 1.
+ * all topics' precision, so thin topics are not judged on a handful of cases) or, with scope
+ * `pooled`, one for all topics, so labelled issues stay right at the target precision. The
+ * abstain topic is never labelled: threshold 1.
  */
-export function topicThresholds(
-  predictions: HeldOutPrediction[],
-  topicCount: number,
-  abstainIndex: number,
-  targetPrecision: number,
-  pooledStrength: number,
-): number[] {
+export function topicThresholds(predictions: HeldOutPrediction[], options: ThresholdOptions): number[] {
+  const { topicCount, abstainIndex, pooledStrength } = options;
   const labelled = predictions.filter((prediction) => prediction.topic !== abstainIndex);
+  const pooledThreshold = options.scope === 'pooled' ? precisionThreshold(labelled, options) : null;
   return Array.from({ length: topicCount }, (_, topic) => {
     if (topic === abstainIndex) return 1;
+    if (pooledThreshold !== null) return pooledThreshold;
     const own = labelled.filter((prediction) => prediction.topic === topic);
-    return own.length === 0 ? precisionThreshold(labelled, targetPrecision) : precisionThreshold(own, targetPrecision, labelled, pooledStrength);
+    return own.length === 0 ? precisionThreshold(labelled, options) : precisionThreshold(own, options, labelled, pooledStrength);
   });
 }

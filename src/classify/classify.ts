@@ -34,8 +34,8 @@ function explain(model: Model, indices: number[], values: number[], topic: numbe
 
 /**
  * Scores an issue against every topic. Pure: the same model and text always give the same
- * answer. The bot abstains when the abstain topic wins or the winner's calibrated confidence
- * is below that topic's threshold.
+ * answer. The bot abstains when the abstain topic wins, when the winner's calibrated confidence
+ * is below that topic's threshold, or when the abstain topic's probability reaches the off-topic threshold.
  */
 export function classify(modelOrKb: Model | KnowledgeBase, issue: IssueText): Classification {
   const model = 'model' in modelOrKb ? modelOrKb.model : modelOrKb;
@@ -53,12 +53,13 @@ export function classify(modelOrKb: Model | KnowledgeBase, issue: IssueText): Cl
     .sort((a, b) => b.score - a.score || a.k - b.k);
   const best = ranking[0];
   const threshold = model.thresholds[best.k];
+  const offTopic = probabilities[model.topics.indexOf(model.abstainTopic)];
   return {
     ranking: ranking.map(({ topic, score }) => ({ topic, score })),
     topic: best.topic,
     confidence: best.score,
     threshold,
-    abstain: best.topic === model.abstainTopic || best.score < threshold,
+    abstain: best.topic === model.abstainTopic || best.score < threshold || offTopic >= model.offTopicThreshold,
     terms: explain(model, vector.indices, vector.values, best.k),
     modelVersion: model.version,
   };

@@ -6,6 +6,8 @@ import type { Example, IssueText } from './types.js';
 export interface Verdict {
   ranking: string[];
   abstain: boolean;
+  /** Confidence in the top topic, for the risk–coverage curve; classifiers without one leave it out. */
+  confidence?: number;
 }
 
 /** Trains on some examples and returns a function that judges unseen issues. */

@@ -5,6 +5,8 @@ export interface ScoredPrediction {
   ranking: string[];
   /** True when the bot applied no topic label (low confidence or the abstain topic won). */
   abstain: boolean;
+  /** The classifier's confidence in its top topic, when it has one. */
+  confidence?: number;
 }
 
 export interface TopicMetrics {
@@ -82,4 +84,33 @@ export function evaluatePredictions(predictions: ScoredPrediction[], topics: str
     confusion: Object.fromEntries(topics.map((gold) => [gold, Object.fromEntries(confusion.get(gold) ?? [])])),
     count: predictions.length,
   };
+}
+
+/** Selective accuracy when the bot labels only its most confident predictions, leaving `abstention` of all issues. */
+export interface RiskCoveragePoint {
+  abstention: number;
+  selectiveAccuracy: number;
+  labelled: number;
+}
+
+/**
+ * The risk–coverage curve of held-out predictions: at each abstention level, the accuracy of the
+ * most confident predictions that fill the rest (the abstain topic ranked first always abstains).
+ * Descriptive: the cut-off is chosen on the predictions it scores, so it is the ceiling of one
+ * global confidence threshold, not an operating point the bot could have chosen in advance.
+ */
+export function riskCoverage(predictions: ScoredPrediction[], abstainTopic: string, abstentions: number[]): RiskCoveragePoint[] {
+  const candidates = predictions
+    .filter((prediction) => prediction.ranking[0] !== abstainTopic)
+    .sort((a, b) => (b.confidence ?? 0) - (a.confidence ?? 0));
+  const rightSoFar: number[] = [0];
+  for (const prediction of candidates) rightSoFar.push(rightSoFar[rightSoFar.length - 1] + (prediction.gold.includes(prediction.ranking[0]) ? 1 : 0));
+  return abstentions.map((abstention) => {
+    const labelled = Math.min(candidates.length, Math.floor(predictions.length * (1 - abstention) + 1e-9));
+    return {
+      abstention: 1 - labelled / (predictions.length || 1),
+      selectiveAccuracy: labelled === 0 ? 0 : rightSoFar[labelled] / labelled,
+      labelled,
+    };
+  });
 }

@@ -76,6 +76,7 @@ const modelSchema = z.object({
   bias: z.array(finite),
   temperature: finite.positive(),
   thresholds: z.array(finite),
+  offTopicThreshold: finite.default(1),
   training: z.object({ examples: z.number(), priorDocuments: z.number(), targetPrecision: z.number() }),
 });
 

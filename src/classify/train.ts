@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { fitTemperature, softmax, topicThresholds, type HeldOutPrediction, type HeldOutScores } from './calibrate.js';
+import { fitTemperature, softmax, type HeldOutScores } from './calibrate.js';
 import { buildVocabulary, defaultFeatureOptions, termCounts, vectorize } from './features.js';
 import { stratifiedFolds } from './folds.js';
 import { fitLinear, type LearnerOptions, type LinearScorer, type TrainingVector } from './learners.js';
+import { chooseOperatingPoint, type GatedPrediction } from './operating-point.js';
 import type { Example, FeatureOptions, KnowledgeBaseDefinition, Model } from './types.js';
 
 export interface TrainOptions extends LearnerOptions {
@@ -17,10 +18,16 @@ export interface TrainOptions extends LearnerOptions {
   calibrationFolds: number;
   /** Precision the per-topic thresholds aim for on held-out predictions. */
   targetPrecision: number;
+  /** Standard errors of doubt about a held-out precision before it counts as reaching the target (0: none). */
+  precisionZ: number;
+  /** One confidence threshold for every topic, or one per topic. */
+  thresholdScope: 'per-topic' | 'pooled';
   /** How many held-out predictions of all topics a topic's own precision estimate is smoothed with. */
   thresholdSmoothing: number;
   /** Let an example with two gold topics count as a positive of both (one-vs-rest learners). */
   multiLabel: boolean;
+  /** Also abstain when the abstain topic's probability passes a cut-off chosen jointly with the thresholds. */
+  offTopicGate: boolean;
 }
 
 export const defaultTrainOptions: TrainOptions = {
@@ -34,8 +41,11 @@ export const defaultTrainOptions: TrainOptions = {
   minDf: 2,
   calibrationFolds: 10,
   targetPrecision: 0.95,
+  precisionZ: 1.5,
   multiLabel: false,
+  thresholdScope: 'pooled',
   thresholdSmoothing: 10,
+  offTopicGate: false,
 };
 
 export type TrainingKnowledge = Pick<KnowledgeBaseDefinition, 'name' | 'topics' | 'resources' | 'abstainTopic'>;
@@ -166,12 +176,20 @@ export function trainModel(examples: Example[], kb: TrainingKnowledge, overrides
   const gold = prepared.map((example) => example.gold);
   const heldOut = prepared.length >= options.calibrationFolds * 2 ? heldOutScores(space, gold, topics.length, options) : [];
   const temperature = fitTemperature(heldOut);
-  const predictions: HeldOutPrediction[] = heldOut.map((item) => {
+  const predictions: GatedPrediction[] = heldOut.map((item) => {
     const probabilities = softmax(item.scores, temperature);
     const topic = probabilities.indexOf(Math.max(...probabilities));
-    return { topic, confidence: probabilities[topic], correct: item.gold.includes(topic) };
+    return { topic, confidence: probabilities[topic], correct: item.gold.includes(topic), offTopic: probabilities[abstainIndex] };
   });
-  const thresholds = topicThresholds(predictions, topics.length, abstainIndex, options.targetPrecision, options.thresholdSmoothing);
+  const operatingPoint = chooseOperatingPoint(predictions, {
+    topicCount: topics.length,
+    abstainIndex,
+    targetPrecision: options.targetPrecision,
+    z: options.precisionZ,
+    scope: options.thresholdScope,
+    pooledStrength: options.thresholdSmoothing,
+    offTopicGate: options.offTopicGate,
+  });
 
   const withoutVersion: Omit<Model, 'version'> = {
     format: 1,
@@ -184,7 +202,8 @@ export function trainModel(examples: Example[], kb: TrainingKnowledge, overrides
     weights: space.vocabulary.map((_, term) => scorer.weights.map((weights) => compact(weights[term]))),
     bias: scorer.bias.map(compact),
     temperature: compact(temperature),
-    thresholds: thresholds.map(compact),
+    thresholds: operatingPoint.thresholds.map(compact),
+    offTopicThreshold: compact(operatingPoint.offTopicThreshold),
     training: { examples: prepared.length, priorDocuments: priors.length, targetPrecision: options.targetPrecision },
   };
   const hash = createHash('sha256').update(JSON.stringify(withoutVersion)).digest('hex').slice(0, 12);

@@ -103,6 +103,8 @@ export interface Model {
   temperature: number;
   /** Per topic, the calibrated probability a prediction must reach to be labelled. */
   thresholds: number[];
+  /** The bot abstains when the abstain topic's probability reaches this, whichever topic ranks first (1: never). */
+  offTopicThreshold: number;
   training: { examples: number; priorDocuments: number; targetPrecision: number };
 }
 

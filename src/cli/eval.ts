@@ -7,7 +7,7 @@ import {
   primaryTopicFolds,
   type ClassifierFactory,
 } from '../classify/cross-validate.js';
-import { evaluatePredictions, type EvaluationReport } from '../classify/evaluate.js';
+import { evaluatePredictions, riskCoverage, type EvaluationReport, type ScoredPrediction } from '../classify/evaluate.js';
 import {
   classify,
   loadKnowledgeBaseDefinition,
@@ -34,7 +34,11 @@ export function modelFactory(kb: KnowledgeBaseDefinition, options: Partial<Train
     const model = trainModel(training, kb, options);
     return (issue) => {
       const classification = classify(model, issue);
-      return { ranking: classification.ranking.map(({ topic }) => topic), abstain: classification.abstain };
+      return {
+        ranking: classification.ranking.map(({ topic }) => topic),
+        abstain: classification.abstain,
+        confidence: classification.confidence,
+      };
     };
   };
 }
@@ -70,6 +74,21 @@ function detailLines(report: EvaluationReport, topics: string[]): string[] {
   return lines;
 }
 
+/** Abstention levels of the risk–coverage table. */
+const riskCoverageLevels = [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5];
+
+function riskCoverageLines(predictions: ScoredPrediction[], abstainTopic: string): string[] {
+  const lines = [
+    'risk–coverage of the held-out confidence (descriptive: the cut-off is set on the test folds themselves):',
+    '| abstained | labelled | selective accuracy |',
+    '|---|---|---|',
+  ];
+  for (const point of riskCoverage(predictions, abstainTopic, riskCoverageLevels)) {
+    lines.push(`| ${percent(point.abstention)} | ${String(point.labelled).padStart(8)} | ${percent(point.selectiveAccuracy)} |`);
+  }
+  return lines;
+}
+
 /** Held-out predictions of a classifier: K-fold CV on the training data, or train/test when a test file is given. */
 function heldOut(training: Example[], test: Example[] | null, folds: number[], factory: ClassifierFactory) {
   return test ? holdOutPredictions(training, test, factory) : crossValidate(training, folds, factory);
@@ -83,7 +102,8 @@ function runEvaluation(options: EvalOptions, print: (line: string) => void): voi
   const folds = primaryTopicFolds(training, options.folds);
   const score = (factory: ClassifierFactory) => evaluatePredictions(heldOut(training, test, folds, factory), topics, kb.abstainTopic);
 
-  const report = score(modelFactory(kb));
+  const predictions = heldOut(training, test, folds, modelFactory(kb));
+  const report = evaluatePredictions(predictions, topics, kb.abstainTopic);
   if (options.json) {
     const { accuracy, macroF1, top3, abstentionRate, selectiveAccuracy, perTopic } = report;
     print(JSON.stringify({ accuracy, macroF1, top3, abstentionRate, selectiveAccuracy, perTopic }));
@@ -100,6 +120,8 @@ function runEvaluation(options: EvalOptions, print: (line: string) => void): voi
   print(summaryRow('supportbot', report));
   print(summaryRow('natural BayesClassifier', score(naturalBayesBaseline(topics, kb.abstainTopic))));
   print(summaryRow('natural TfIdf, one document per topic', score(naturalTfIdfBaseline(topics, kb.abstainTopic))));
+  print('');
+  for (const line of riskCoverageLines(predictions, kb.abstainTopic)) print(line);
   if (options.compare) {
     print('');
     print('variants on the same folds:');

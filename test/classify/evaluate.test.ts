@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluatePredictions } from '../../src/classify/evaluate.js';
+import { evaluatePredictions, riskCoverage } from '../../src/classify/evaluate.js';
 import { stratifiedFolds } from '../../src/classify/folds.js';
 
 const topics = ['a', 'b', 'other'];
@@ -41,5 +41,26 @@ describe('stratifiedFolds', () => {
       expect(folds.filter((f, i) => f === fold && strata[i] === 'x')).toHaveLength(2);
       expect(folds.filter((f, i) => f === fold && strata[i] === 'y')).toHaveLength(1);
     }
+  });
+});
+
+describe('riskCoverage', () => {
+  const predictions = [
+    { gold: ['a'], ranking: ['a', 'b', 'other'], abstain: false, confidence: 0.9 },
+    { gold: ['b'], ranking: ['a', 'b', 'other'], abstain: false, confidence: 0.8 },
+    { gold: ['b', 'a'], ranking: ['a', 'b', 'other'], abstain: true, confidence: 0.7 },
+    { gold: ['other'], ranking: ['other', 'a', 'b'], abstain: true, confidence: 0.95 },
+  ];
+
+  it('labels the most confident predictions first and never the abstain topic', () => {
+    expect(riskCoverage(predictions, 'other', [0.25, 0.5, 0.75])).toEqual([
+      { abstention: 0.25, selectiveAccuracy: 2 / 3, labelled: 3 },
+      { abstention: 0.5, selectiveAccuracy: 0.5, labelled: 2 },
+      { abstention: 0.75, selectiveAccuracy: 1, labelled: 1 },
+    ]);
+  });
+
+  it('cannot label more than the predictions that name a topic', () => {
+    expect(riskCoverage(predictions, 'other', [0])[0]).toEqual({ abstention: 0.25, selectiveAccuracy: 2 / 3, labelled: 3 });
   });
 });

@@ -69,6 +69,13 @@ describe('loadKnowledgeBase', () => {
     expect(() => loadKnowledgeBase(dir)).toThrow(/model\.json: is not valid JSON/);
   });
 
+  it('loads a model saved before the off-topic threshold existed as one that never gates', () => {
+    const dir = copyOfCommittedKb();
+    edit(dir, 'model.json', (text) => text.replace(/,"offTopicThreshold":[^,]+/, ''));
+    expect(fs.readFileSync(path.join(dir, 'model.json'), 'utf8')).not.toContain('offTopicThreshold');
+    expect(loadKnowledgeBase(dir).model.offTopicThreshold).toBe(1);
+  });
+
   it('refuses a model trained for other topics', () => {
     const dir = copyOfCommittedKb();
     edit(dir, 'topics.yml', (text) => text.replace('slug: ftp', 'slug: file-transfer').replace(/"ftp"/g, '"file-transfer"'));

@@ -27,9 +27,10 @@ describe.skipIf(!shared)(`committed networking model on the shared corpus (${sha
     expect(report.accuracy).toBeGreaterThanOrEqual(0.82);
     expect(report.macroF1).toBeGreaterThanOrEqual(0.81);
     expect(report.top3).toBeGreaterThanOrEqual(0.95);
-    // The issue asks for 0.95 at <= 25% abstention; this corpus's label ambiguity caps the model
-    // below that (classifiers/README.md). These floors catch regressions from today's 0.93 / 34%.
-    expect(report.selectiveAccuracy).toBeGreaterThanOrEqual(0.91);
-    expect(report.abstentionRate).toBeLessThanOrEqual(0.4);
+    // The issue asks for 0.95 at <= 25% abstention. This corpus's high-confidence label disagreements
+    // allow 0.95 only at about 43% abstention (classifiers/README.md, risk–coverage table); the
+    // shipped operating point keeps labelled issues right first: today 0.957 at 45.8%.
+    expect(report.selectiveAccuracy).toBeGreaterThanOrEqual(0.95);
+    expect(report.abstentionRate).toBeLessThanOrEqual(0.48);
   });
 });

@@ -61,6 +61,16 @@ describe('classify', () => {
     expect(classify(exactly, issue)).toMatchObject({ topic: 'vpn', abstain: false, threshold: confidence });
   });
 
+  it('abstains when the abstain topic is likely enough, even if another topic ranks first', () => {
+    const issue = { title: 'VPN tunnel', body: 'packet tunnel provider stops' };
+    const result = classify(model, issue);
+    const offTopic = result.ranking.find(({ topic }) => topic === 'other')?.score ?? 0;
+    const lenient: Model = { ...model, thresholds: model.thresholds.map(() => 0), offTopicThreshold: offTopic + 1e-9 };
+    const strict: Model = { ...lenient, offTopicThreshold: offTopic };
+    expect(classify(lenient, issue)).toMatchObject({ topic: 'vpn', abstain: false });
+    expect(classify(strict, issue)).toMatchObject({ topic: 'vpn', abstain: true });
+  });
+
   it('accepts a knowledge base as well as a model', () => {
     const issue = { title: 'Cookies missing', body: 'HTTPCookieStorage cookie not sent by URLSession' };
     expect(classify({ ...tinyKb, model }, issue)).toEqual(classify(model, issue));
