@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
 import { classify, loadKnowledgeBase, rankResources, type KnowledgeBase } from './classify/index.js';
@@ -12,7 +13,7 @@ import { openQueue } from './queue/index.js';
 import type { JobQueue } from './queue/job-queue.js';
 import { buildApp } from './server/build-app.js';
 import { createMetrics, metricsRoute, startMetricsServer, type Metrics } from './server/metrics.js';
-import { rebuildFromStore, SimilarIssueIndex } from './similar/index.js';
+import { loadSimilarIndex, rebuildFromStore, saveSimilarIndex, SimilarIssueIndex } from './similar/index.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/store.js';
 import type { IssueEventJob } from './triage/events.js';
@@ -130,6 +131,7 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
   // Each worker process holds its own index; with several workers (PostgreSQL) each one only sees
   // the events it handled, so it is rebuilt from the shared store now and then and swapped in whole.
   let similarIndex = new SimilarIssueIndex();
+  const similarSnapshotFile = path.join(config.dataDir, 'similar-index.snapshot');
   const similar: SimilarIssues = {
     upsert: (issue) => similarIndex.upsert(issue),
     remove: (repo, number) => similarIndex.remove(repo, number),
@@ -151,8 +153,10 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
   let url: string | null = null;
   let similarRefresh: NodeJS.Timeout | undefined;
   if (options.role !== 'web') {
-    const indexed = await rebuildFromStore(store, similarIndex);
-    logger.info({ issues: indexed }, 'similar-issue index rebuilt from the store');
+    const indexStarted = performance.now();
+    const loaded = await loadSimilarIndex(store, similarSnapshotFile, logger);
+    similarIndex = loaded.index;
+    logger.info({ issues: similarIndex.size, source: loaded.source, ms: Math.round(performance.now() - indexStarted) }, 'similar-issue index ready');
     if (store.kind === 'postgres') {
       similarRefresh = setInterval(() => {
         const fresh = new SimilarIssueIndex();
@@ -225,6 +229,9 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
         await app?.close();
         await metricsServer?.close();
         await queue.close();
+        if (options.role !== 'web') {
+          await saveSimilarIndex(similarIndex, store, similarSnapshotFile).catch((error: unknown) => logger.warn({ err: error }, 'could not save the similar-issue snapshot'));
+        }
         await store.close();
       })();
       return stopping;

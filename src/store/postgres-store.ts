@@ -407,6 +407,12 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       return rows.map(toIssue);
     },
 
+    async issueFingerprint() {
+      const { rows } = await query('SELECT COUNT(*)::bigint AS n, MAX(updated_at) AS latest, COALESCE(SUM(number), 0)::bigint AS numbers FROM issues');
+      const row = rows[0] as { n: string; latest: string | null; numbers: string };
+      return `${Number(row.n)}|${row.latest ?? ''}|${Number(row.numbers)}`;
+    },
+
     async saveModelVersion(version, modelJson) {
       await inTransaction(pool, async (client) => {
         await lockCurrentModel(client);

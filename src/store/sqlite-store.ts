@@ -453,6 +453,11 @@ class SqliteStore implements Store {
     return rows.map(toIssue);
   }
 
+  async issueFingerprint(): Promise<string> {
+    const row = this.sql('SELECT COUNT(*) AS n, MAX(updated_at) AS latest, TOTAL(number) AS numbers FROM issues').get() as { n: number; latest: string | null; numbers: number };
+    return `${row.n}|${row.latest ?? ''}|${row.numbers}`;
+  }
+
   async saveModelVersion(version: ModelVersionRecord, modelJson: string): Promise<void> {
     const save = this.db.transaction(() => {
       if (version.current) this.sql('UPDATE model_versions SET current = 0 WHERE current = 1').run();

@@ -52,6 +52,12 @@ export interface Store {
   /** Streams stored issues in (repo, number) order, in pages, for index rebuilds and training. */
   listIssues(options: { repo?: string; afterRepo?: string; afterNumber?: number; limit: number }): Promise<StoredIssue[]>;
 
+  /**
+   * A cheap summary of the stored issues (count, latest update, sum of numbers) that changes when
+   * any issue is added, edited or deleted: a saved similar-issue snapshot is only reused when it matches.
+   */
+  issueFingerprint(): Promise<string>;
+
   saveModelVersion(version: ModelVersionRecord, modelJson: string): Promise<void>;
   listModelVersions(): Promise<ModelVersionRecord[]>;
   getModelJson(version: string): Promise<string | null>;

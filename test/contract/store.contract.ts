@@ -302,6 +302,21 @@ export function describeStoreContract(
         await store.deleteIssue('a/one', 1);
         expect(await store.listIssues({ limit: 10 })).toEqual([]);
       });
+
+      it('fingerprints the issues: unchanged until one is added, edited or deleted', async () => {
+        await store.upsertIssue(makeIssue({ repo: 'a/one', number: 1, updatedAt: '2026-01-01T00:00:00.000Z' }));
+        await store.upsertIssue(makeIssue({ repo: 'a/one', number: 2, updatedAt: '2026-01-02T00:00:00.000Z' }));
+        const first = await store.issueFingerprint();
+        expect(await store.issueFingerprint()).toBe(first);
+        await store.upsertIssue(makeIssue({ repo: 'a/one', number: 1, title: 'edited', updatedAt: '2026-01-03T00:00:00.000Z' }));
+        const edited = await store.issueFingerprint();
+        expect(edited).not.toBe(first);
+        await store.deleteIssue('a/one', 2);
+        const deleted = await store.issueFingerprint();
+        expect(deleted).not.toBe(edited);
+        await store.upsertIssue(makeIssue({ repo: 'a/one', number: 3, updatedAt: '2026-01-01T00:00:00.000Z' }));
+        expect(await store.issueFingerprint()).not.toBe(deleted);
+      });
     });
 
     describe('model versions', () => {
