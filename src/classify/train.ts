@@ -28,6 +28,8 @@ export interface TrainOptions extends LearnerOptions {
   multiLabel: boolean;
   /** Also abstain when the abstain topic's probability passes a cut-off chosen jointly with the thresholds. */
   offTopicGate: boolean;
+  /** How much a misclassified off-topic (abstain topic) document costs the learner next to any other. */
+  abstainWeight: number;
 }
 
 export const defaultTrainOptions: TrainOptions = {
@@ -46,6 +48,7 @@ export const defaultTrainOptions: TrainOptions = {
   thresholdScope: 'pooled',
   thresholdSmoothing: 10,
   offTopicGate: false,
+  abstainWeight: 1,
 };
 
 export type TrainingKnowledge = Pick<KnowledgeBaseDefinition, 'name' | 'topics' | 'resources' | 'abstainTopic'>;
@@ -159,7 +162,7 @@ function compact(value: number): number {
 /**
  * Trains a model from labelled examples and the knowledge base's topics and resources.
  * Deterministic: the same examples, knowledge base and options give the same JSON, byte for byte.
- * Confidence is calibrated, and per-topic thresholds are chosen, on held-out folds.
+ * Confidence is calibrated, and the thresholds are chosen, on held-out folds.
  */
 export function trainModel(examples: Example[], kb: TrainingKnowledge, overrides: Partial<TrainOptions> = {}): Model {
   const options: TrainOptions = { ...defaultTrainOptions, ...overrides };
@@ -171,7 +174,10 @@ export function trainModel(examples: Example[], kb: TrainingKnowledge, overrides
   const priors = priorDocuments(kb, options, topicIndex);
   if (prepared.length + priors.length === 0) throw new Error('nothing to train on: no examples and no prior knowledge');
 
-  const space = featureSpace([...prepared, ...priors], options);
+  const documents = [...prepared, ...priors].map((document) =>
+    document.label === abstainIndex ? { ...document, weight: document.weight * options.abstainWeight } : document,
+  );
+  const space = featureSpace(documents, options);
   const scorer = fitLinear(space.vectors, space.vocabulary.length, topics.length, options);
   const gold = prepared.map((example) => example.gold);
   const heldOut = prepared.length >= options.calibrationFolds * 2 ? heldOutScores(space, gold, topics.length, options) : [];

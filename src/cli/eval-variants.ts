@@ -26,6 +26,7 @@ export const modelVariants: Array<{ name: string; options: Partial<TrainOptions>
   { name: 'shipped, C = 0.5', options: { C: 0.5 } },
   { name: 'shipped, C = 2', options: { C: 2 } },
   { name: 'shipped, both gold topics positive (multi-label)', options: { multiLabel: true } },
+  { name: 'shipped, off-topic documents weigh 2 in the SVM', options: { abstainWeight: 2 } },
   { name: 'shipped, per-topic thresholds smoothed toward the pool, z = 0 (previous)', options: { thresholdScope: 'per-topic', precisionZ: 0 } },
   { name: 'shipped, thresholds from each topic alone, z = 0', options: { thresholdScope: 'per-topic', thresholdSmoothing: 0, precisionZ: 0 } },
   { name: 'shipped, per-topic smoothed thresholds, z = 1', options: { thresholdScope: 'per-topic', precisionZ: 1 } },

@@ -3,6 +3,7 @@ import { naturalBayesBaseline, naturalTfIdfBaseline } from '../classify/baseline
 import { nearestNeighbours } from '../classify/knn.js';
 import {
   crossValidate,
+  evaluationSeed,
   holdOutPredictions,
   primaryTopicFolds,
   type ClassifierFactory,
@@ -24,6 +25,7 @@ interface EvalOptions {
   train?: string[];
   test?: string;
   folds: number;
+  seed: number;
   json?: boolean;
   kb: string;
   compare?: boolean;
@@ -99,7 +101,7 @@ function runEvaluation(options: EvalOptions, print: (line: string) => void): voi
   const topics = kb.topics.map((topic) => topic.slug);
   const training = (options.train ?? defaultTrainingFiles()).flatMap((file) => readExamples(file));
   const test = options.test ? readExamples(options.test) : null;
-  const folds = primaryTopicFolds(training, options.folds);
+  const folds = primaryTopicFolds(training, options.folds, options.seed);
   const score = (factory: ClassifierFactory) => evaluatePredictions(heldOut(training, test, folds, factory), topics, kb.abstainTopic);
 
   const predictions = heldOut(training, test, folds, modelFactory(kb));
@@ -111,7 +113,7 @@ function runEvaluation(options: EvalOptions, print: (line: string) => void): voi
   }
   const setup = test
     ? `trained on ${training.length} examples, tested on ${test.length} (${options.test})`
-    : `stratified ${options.folds}-fold cross-validation of ${training.length} examples`;
+    : `stratified ${options.folds}-fold cross-validation of ${training.length} examples, fold seed ${options.seed}`;
   print(`# supportbot eval: ${setup}`);
   print('');
   for (const line of detailLines(report, topics)) print(line);
@@ -135,6 +137,12 @@ function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
+function wholeNumber(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) throw new Error(`--seed must be a whole number, not "${value}"`);
+  return number;
+}
+
 function positiveInteger(value: string): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 2) throw new Error(`--folds must be a whole number of at least 2, not "${value}"`);
@@ -148,6 +156,7 @@ export function evalCommand(): Command {
     .option('--train <file>', 'labelled JSONL training file, repeatable (default: both shared corpus files)', collect)
     .option('--test <file>', 'labelled JSONL test file; without it, stratified K-fold cross-validation')
     .option('--folds <k>', 'number of folds', positiveInteger, 5)
+    .option('--seed <n>', 'seed of the fold assignment', wholeNumber, evaluationSeed)
     .option('--kb <dir>', 'knowledge base directory', defaultKbDir)
     .option('--json', 'print one JSON object with the figures and nothing else')
     .option('--compare', 'also measure the model variants recorded in classifiers/README.md')

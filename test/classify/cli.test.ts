@@ -67,4 +67,11 @@ describe('supportbot eval', () => {
     expect(output).toMatch(/\| natural BayesClassifier \|/);
     expect(output).toMatch(/\| natural TfIdf, one document per topic \|/);
   });
+
+  it('cross-validates on the folds of the given seed and prints the risk–coverage table', async () => {
+    const output = await run(evalCommand, ['--train', dataFile, '--folds', '2', '--seed', '7', '--kb', kbDir]);
+    expect(output).toContain('stratified 2-fold cross-validation of 20 examples, fold seed 7');
+    const table = output.slice(output.indexOf('risk–coverage'));
+    expect(table.match(/^\| +\d+\.\d% \| +\d+ \| +\d+\.\d% \|$/gm)).toHaveLength(8);
+  });
 });

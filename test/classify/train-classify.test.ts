@@ -27,6 +27,12 @@ describe('trainModel', () => {
     expect(() => trainModel([{ id: 'x1', title: 'a', body: 'b', topics: ['nope'] }], tinyKb)).toThrow(/x1 has topic "nope"/);
   });
 
+  it('gives the abstain topic more probability when off-topic documents weigh more', () => {
+    const issue = { title: 'Xcode shows a tunnel warning', body: 'The App Store build fails for the VPN app' };
+    const offTopic = (trained: Model) => classify(trained, issue).ranking.find(({ topic }) => topic === 'other')?.score ?? 0;
+    expect(offTopic(trainModel(tinyExamples, tinyKb, { abstainWeight: 3 }))).toBeGreaterThan(offTopic(model));
+  });
+
   it('learns rare topics from the knowledge base alone', () => {
     const withoutLegacy = tinyExamples.filter((example) => example.topics[0] !== 'legacy');
     const priorsOnly = trainModel(withoutLegacy, tinyKb);
