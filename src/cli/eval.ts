@@ -20,6 +20,7 @@ import {
 } from '../classify/index.js';
 import { defaultKbDir, defaultTrainingFiles } from './corpus-paths.js';
 import { modelVariants } from './eval-variants.js';
+import { DEFAULT_SIMILARITY_FLOOR, measureSimilarityFloor } from '../similar/index.js';
 
 interface EvalOptions {
   train?: string[];
@@ -106,9 +107,19 @@ function runEvaluation(options: EvalOptions, print: (line: string) => void): voi
 
   const predictions = heldOut(training, test, folds, modelFactory(kb));
   const report = evaluatePredictions(predictions, topics, kb.abstainTopic);
+  const similarity = measureSimilarityFloor(test ?? training);
+  const similarIssues = {
+    floor: similarity.floor,
+    shippedFloor: DEFAULT_SIMILARITY_FLOOR,
+    precision: similarity.precision,
+    strictPrecision: similarity.strictPrecision,
+    recall: similarity.recall,
+    sameProblemPairs: similarity.positives,
+    wordSharingPairs: similarity.negatives,
+  };
   if (options.json) {
     const { accuracy, macroF1, top3, abstentionRate, selectiveAccuracy, perTopic } = report;
-    print(JSON.stringify({ accuracy, macroF1, top3, abstentionRate, selectiveAccuracy, perTopic }));
+    print(JSON.stringify({ accuracy, macroF1, top3, abstentionRate, selectiveAccuracy, perTopic, similarIssues }));
     return;
   }
   const setup = test
@@ -124,6 +135,13 @@ function runEvaluation(options: EvalOptions, print: (line: string) => void): voi
   print(summaryRow('natural TfIdf, one document per topic', score(naturalTfIdfBaseline(topics, kb.abstainTopic))));
   print('');
   for (const line of riskCoverageLines(predictions, kb.abstainTopic)) print(line);
+  print('');
+  const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
+  print(
+    `similar issues: measured floor ${similarity.floor.toFixed(3)} (shipped ${DEFAULT_SIMILARITY_FLOOR}): precision ${percent(similarity.precision)} ` +
+      `on ${similarity.positives} same-problem and ${similarity.negatives} word-sharing pairs ` +
+      `(${percent(similarity.strictPrecision)} if every pair of different questions counts as wrong), recall ${percent(similarity.recall)}`,
+  );
   if (options.compare) {
     print('');
     print('variants on the same folds:');
