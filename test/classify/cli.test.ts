@@ -55,7 +55,8 @@ describe('supportbot eval', () => {
     const output = await run(evalCommand, ['--train', dataFile, '--folds', '2', '--kb', kbDir, '--json']);
     expect(output.trim().split('\n')).toHaveLength(1);
     const figures = JSON.parse(output) as Record<string, unknown>;
-    expect(Object.keys(figures).sort()).toEqual(['abstentionRate', 'accuracy', 'macroF1', 'perTopic', 'selectiveAccuracy', 'top3']);
+    expect(Object.keys(figures).sort()).toEqual(['abstentionRate', 'accuracy', 'macroF1', 'perTopic', 'selectiveAccuracy', 'similarIssues', 'top3']);
+    expect(figures.similarIssues).toMatchObject({ shippedFloor: 0.37, precision: expect.any(Number), recall: expect.any(Number) });
     expect(Object.keys(figures.perTopic as object)).toEqual(tinyKb.topics.map((topic) => topic.slug));
     expect(figures.accuracy).toBeGreaterThan(0.5);
   });
@@ -66,6 +67,7 @@ describe('supportbot eval', () => {
     expect(output).toContain('confusion (rows gold, columns predicted)');
     expect(output).toMatch(/\| natural BayesClassifier \|/);
     expect(output).toMatch(/\| natural TfIdf, one document per topic \|/);
+    expect(output).toMatch(/similar issues: measured floor [\d.]+ \(shipped 0\.37\): precision [\d.]+%/);
   });
 
   it('cross-validates on the folds of the given seed and prints the risk–coverage table', async () => {
