@@ -18,6 +18,8 @@ export function openSqliteDatabase(file: string): SqliteDatabase {
   db.pragma('foreign_keys = ON');
   // WAL keeps commits durable across process crashes with NORMAL; FULL only adds power-loss safety.
   db.pragma('synchronous = NORMAL');
+  // Checkpoints run on the store's checkpointer thread (sqlite-checkpointer.ts), not inside a commit.
+  if (file !== ':memory:') db.pragma('wal_autocheckpoint = 0');
   return db;
 }
 

@@ -10,6 +10,7 @@ import type {
   ReplyState,
   StoredIssue,
 } from './types.js';
+import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js';
 import { openSqliteDatabase, statementCache, type SqliteDatabase } from './sqlite-database.js';
 import { applyMigrations, storeMigrations } from './sqlite-migrations.js';
 
@@ -227,7 +228,10 @@ class SqliteStore implements Store {
   private closed = false;
   private readonly sql: ReturnType<typeof statementCache>;
 
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly checkpointer: Checkpointer | null,
+  ) {
     this.sql = statementCache(db);
   }
 
@@ -240,6 +244,7 @@ class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.checkpointer?.stop();
     this.db.close();
   }
 
@@ -509,5 +514,5 @@ class SqliteStore implements Store {
 export function createSqliteStore(options: { file: string }): Store {
   const db = openSqliteDatabase(options.file);
   applyMigrations(db, 'store', storeMigrations);
-  return new SqliteStore(db);
+  return new SqliteStore(db, options.file === ':memory:' ? null : startCheckpointer(options.file));
 }
