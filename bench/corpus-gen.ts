@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { IssueText } from '../src/classify/types.js';
 import type { StoredIssue } from '../src/store/types.js';
 import { sharedDir } from '../test/support/shared-dir.js';
+import { seededRandom } from '../src/classify/random.js';
 
 /**
  * Issues for benchmarks: the corpus questions as they are, then generated issues whose words
@@ -14,17 +15,6 @@ import { sharedDir } from '../test/support/shared-dir.js';
 
 const surfaceWord = /[\p{L}\p{N}_'’-]+/gu;
 
-/** Deterministic 32-bit generator (mulberry32), so every run benchmarks the same issues. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const builtInWords = `the a to and I is in it of for on my app when with not but this that we use
   connection network error request session server data socket device iOS macOS tunnel VPN

@@ -2,6 +2,7 @@
  * Failures the fake GitHub injects: scripted ones (`failNext`) for precise tests, and seeded
  * random ones for soak runs, so a failing run can be replayed with the same seed.
  */
+import { seededRandom } from '../../../src/classify/random.js';
 
 export interface ScriptedFailure {
   method: string;
@@ -31,17 +32,6 @@ export interface InjectedFault {
   body: { message: string; documentation_url: string };
 }
 
-/** mulberry32: tiny, fast, and the same sequence for the same seed on every machine. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SECONDARY_MESSAGE =
   'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.';
