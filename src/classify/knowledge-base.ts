@@ -8,6 +8,8 @@ import type { KnowledgeBase, KnowledgeBaseDefinition, Model } from './types.js';
 export const topicsFile = 'topics.yml';
 export const resourcesFile = 'resources.json';
 export const modelFile = 'model.json';
+/** Cross-validated figures of the committed model (`supportbot eval --save`), shown on the dashboard. */
+export const evaluationFile = 'evaluation.json';
 
 const hexColor = z.string().regex(/^[0-9a-fA-F]{6}$/, 'must be six hex digits without #');
 const stateLabel = z.strictObject({ name: z.string().min(1), color: hexColor, description: z.string() });

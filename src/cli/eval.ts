@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { Command } from 'commander';
 import { naturalBayesBaseline, naturalTfIdfBaseline } from '../classify/baselines.js';
 import { nearestNeighbours } from '../classify/knn.js';
@@ -11,6 +13,7 @@ import {
 import { evaluatePredictions, riskCoverage, type EvaluationReport, type ScoredPrediction } from '../classify/evaluate.js';
 import {
   classify,
+  loadKnowledgeBase,
   loadKnowledgeBaseDefinition,
   readExamples,
   trainModel,
@@ -20,6 +23,7 @@ import {
 } from '../classify/index.js';
 import { defaultKbDir, defaultTrainingFiles } from './corpus-paths.js';
 import { modelVariants } from './eval-variants.js';
+import { evaluationFile } from '../classify/knowledge-base.js';
 import { DEFAULT_SIMILARITY_FLOOR, measureSimilarityFloor } from '../similar/index.js';
 
 interface EvalOptions {
@@ -30,6 +34,7 @@ interface EvalOptions {
   json?: boolean;
   kb: string;
   compare?: boolean;
+  save?: boolean;
 }
 
 export function modelFactory(kb: KnowledgeBaseDefinition, options: Partial<TrainOptions> = {}): ClassifierFactory {
@@ -117,6 +122,7 @@ function runEvaluation(options: EvalOptions, print: (line: string) => void): voi
     sameProblemPairs: similarity.positives,
     wordSharingPairs: similarity.negatives,
   };
+  if (options.save) saveEvaluation(options, report, test !== null);
   if (options.json) {
     const { accuracy, macroF1, top3, abstentionRate, selectiveAccuracy, perTopic } = report;
     print(JSON.stringify({ accuracy, macroF1, top3, abstentionRate, selectiveAccuracy, perTopic, similarIssues }));
@@ -168,6 +174,15 @@ function positiveInteger(value: string): number {
 }
 
 /** `supportbot eval`: held-out quality of the model and of natural's baselines on the same folds. */
+/** The figures of the committed model, beside it, so the dashboard shows them before any retrain. */
+function saveEvaluation(options: EvalOptions, report: EvaluationReport, heldOutFile: boolean): void {
+  if (heldOutFile) throw new Error('--save records the cross-validated figures of the training data: use it without --test');
+  const { model } = loadKnowledgeBase(options.kb);
+  const { accuracy, macroF1, top3, abstentionRate, selectiveAccuracy, count } = report;
+  const saved = { modelVersion: model.version, accuracy, macroF1, top3, abstentionRate, selectiveAccuracy, examples: count, corrections: 0, folds: options.folds, seed: options.seed };
+  fs.writeFileSync(path.join(options.kb, evaluationFile), `${JSON.stringify(saved, null, 2)}\n`);
+}
+
 export function evalCommand(): Command {
   return new Command('eval')
     .description('measure the classifier on held-out data (K-fold CV, or --test FILE) next to natural baselines')
@@ -178,6 +193,7 @@ export function evalCommand(): Command {
     .option('--kb <dir>', 'knowledge base directory', defaultKbDir)
     .option('--json', 'print one JSON object with the figures and nothing else')
     .option('--compare', 'also measure the model variants recorded in classifiers/README.md')
+    .option('--save', "write the cross-validated figures beside the KB's model (evaluation.json), for the dashboard")
     .action((options: EvalOptions) => {
       runEvaluation(options, (line) => process.stdout.write(`${line}\n`));
     });

@@ -1,11 +1,14 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import type { KnowledgeBase } from '../classify/index.js';
+import { evaluationFile } from '../classify/knowledge-base.js';
 import type { JobInfo, JobQueue } from '../queue/job-queue.js';
 import type { Store } from '../store/store.js';
 import type { DecisionFilter, DecisionRecord, ModelVersionRecord } from '../store/types.js';
 import { parseIssueEventJob } from '../triage/events.js';
 import { currentTopicOf } from './correct-topic.js';
-import { storedFigures } from '../training/promotion.js';
+import { storedFigures, type ModelFigures } from '../training/promotion.js';
 import { computeQuality, removedColumn, abstainedRow } from './quality.js';
 import { canSeeRepo, type Session } from './session.js';
 
@@ -110,6 +113,20 @@ function decisionRow(decision: DecisionRecord, name: (slug: string | null | unde
 
 export function configErrorsFor(session: Session, errors: Map<string, string[]>) {
   return [...errors].filter(([repo]) => canSeeRepo(session, repo)).map(([repo, messages]) => ({ repo, messages }));
+}
+
+/**
+ * The committed model's figures, from `evaluation.json` beside it (written by `supportbot eval
+ * --save`), when they belong to this very model version.
+ */
+function committedEvaluation(kbDir: string, modelVersion: string): { figures: ModelFigures | null; measuredAt: string | null } | null {
+  try {
+    const saved = JSON.parse(fs.readFileSync(path.join(kbDir, evaluationFile), 'utf8')) as Record<string, unknown>;
+    if (saved.modelVersion !== modelVersion) return null;
+    return { figures: storedFigures(saved), measuredAt: typeof saved.measuredAt === 'string' ? saved.measuredAt : null };
+  } catch {
+    return null;
+  }
 }
 
 export async function queuePage(deps: PageDeps, session: Session, rawQuery: unknown) {
@@ -223,7 +240,8 @@ export async function qualityPage(deps: PageDeps, session: Session, rawQuery: un
   const report = computeQuality({ decisions, topics, from: since, to: to.toISOString() });
   const versions = await deps.store.listModelVersions();
   const current = versions.find((version) => version.version === kb.model.version);
-  const figures = current ? storedFigures(current.metrics) : null;
+  const committed = current ? null : committedEvaluation(kb.dir, kb.model.version);
+  const figures = current ? storedFigures(current.metrics) : (committed?.figures ?? null);
   const columnName = (column: string) => (column === removedColumn ? 'no topic' : name(column));
   return {
     days: query.days,
@@ -258,7 +276,7 @@ export async function qualityPage(deps: PageDeps, session: Session, rawQuery: un
       ],
     },
     volumeTotals: report.volume.series.map((series) => ({ name: name(series.topic), total: series.counts.reduce((a, b) => a + b, 0) })),
-    model: { version: kb.model.version, examples: kb.model.training.examples, figures, measuredAt: current?.createdAt ?? null },
+    model: { version: kb.model.version, examples: kb.model.training.examples, figures, measuredAt: current?.createdAt ?? committed?.measuredAt ?? null },
   };
 }
 
