@@ -13,6 +13,8 @@ export const defaultTokenizeOptions: Required<TokenizeOptions> = { splitIdentifi
 
 const stopwords = new Set(englishStopwords);
 const cjkRun = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+/gu;
+const cjkChar = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+const possessive = /['’]s$/u;
 const wordPattern = /[\p{L}\p{N}_]+(?:['’][\p{L}]+)?/gu;
 const errorCodePattern = /(?:^|[\s(=:[])(-\d{3,6})\b|\b(?:code|error|err|status)\s*[=:]?\s*(-?\d{1,6})\b/giu;
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
@@ -65,9 +67,13 @@ export function tokenize(text: string, options: TokenizeOptions = defaultTokeniz
     }
   }
 
+  // Most issues hold no Chinese, Japanese or Korean at all: look for it per word only when the text has some.
+  const segmentCjk = opts.cjk && cjkChar.test(clean);
   for (const match of clean.matchAll(wordPattern)) {
-    const raw = match[0].replace(/['’]s$/u, '');
-    if (opts.cjk && cjkRun.test(raw)) {
+    const word = match[0];
+    const last = word.charCodeAt(word.length - 1);
+    const raw = last === 115 || last === 83 ? word.replace(possessive, '') : word;
+    if (segmentCjk && cjkRun.test(raw)) {
       cjkRun.lastIndex = 0;
       terms.push(...cjkTerms(raw));
       continue;
