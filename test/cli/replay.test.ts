@@ -24,6 +24,7 @@ describe('supportbot replay and the health endpoints', () => {
   });
   afterAll(async () => {
     await bot.stop();
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
   });
 
   it('answers /healthz and /readyz once the store is open and the model loaded', async () => {

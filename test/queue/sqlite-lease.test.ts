@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { JobQueue } from '../../src/queue/job-queue.js';
 import { createSqliteQueue } from '../../src/queue/sqlite-queue.js';
 
@@ -11,6 +11,7 @@ describe('SQLite queue leases', () => {
   afterEach(async () => {
     await Promise.all(queues.splice(0).map((queue) => queue.close()));
   });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('renews the lease of a job that outlasts it while its worker lives, so no other worker takes it', async () => {
     const file = path.join(dir, 'jobs.db');
