@@ -29,7 +29,4 @@ export async function main(role: ServiceRole = 'all'): Promise<void> {
 }
 
 const invokedDirectly = import.meta.url === `file://${process.argv[1]}`;
-if (invokedDirectly) {
-  process.env.DOTENV_CONFIG_QUIET ??= 'true';
-  await main();
-}
+if (invokedDirectly) await main();
