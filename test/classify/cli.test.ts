@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadKnowledgeBase } from '../../src/classify/index.js';
 import { evalCommand } from '../../src/cli/eval.js';
 import { trainCommand } from '../../src/cli/train.js';
-import { tinyExamples, tinyKb } from './fixtures/tiny-kb.js';
+import { tinyKb, writeTinyKb } from './fixtures/tiny-kb.js';
 
 let dir: string;
 let kbDir: string;
@@ -28,13 +27,7 @@ async function run(command: typeof trainCommand, args: string[]): Promise<string
 
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-cli-'));
-  kbDir = path.join(dir, 'kb');
-  fs.mkdirSync(kbDir);
-  const { name, abstainTopic, forumSearchUrl, stateLabels, topics, resources } = tinyKb;
-  fs.writeFileSync(path.join(kbDir, 'topics.yml'), YAML.stringify({ name, abstainTopic, forumSearchUrl, stateLabels, topics }));
-  fs.writeFileSync(path.join(kbDir, 'resources.json'), JSON.stringify(resources));
-  dataFile = path.join(dir, 'examples.jsonl');
-  fs.writeFileSync(dataFile, tinyExamples.map((example) => JSON.stringify(example)).join('\n'));
+  ({ kbDir, examplesFile: dataFile } = writeTinyKb(dir));
 });
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import YAML from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import { createSqliteStore } from '../../src/store/sqlite-store.js';
 import { openStoreWithCorrections, trainWithCorrections } from '../../src/training/train-with-store.js';
-import { tinyExamples, tinyKb } from '../classify/fixtures/tiny-kb.js';
+import { tinyExamples, writeTinyKb } from '../classify/fixtures/tiny-kb.js';
 
 describe('supportbot train beside a deployment', () => {
   let dir: string;
@@ -15,13 +14,7 @@ describe('supportbot train beside a deployment', () => {
 
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'supportbot-train-'));
-    kbDir = path.join(dir, 'kb');
-    fs.mkdirSync(kbDir);
-    const { name, abstainTopic, forumSearchUrl, stateLabels, topics, resources } = tinyKb;
-    fs.writeFileSync(path.join(kbDir, 'topics.yml'), YAML.stringify({ name, abstainTopic, forumSearchUrl, stateLabels, topics }));
-    fs.writeFileSync(path.join(kbDir, 'resources.json'), JSON.stringify(resources));
-    corpusFile = path.join(dir, 'corpus.jsonl');
-    fs.writeFileSync(corpusFile, tinyExamples.map((example) => JSON.stringify(example)).join('\n'));
+    ({ kbDir, examplesFile: corpusFile } = writeTinyKb(dir));
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
