@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
-import { classify, loadKnowledgeBase, rankResources, type KnowledgeBase } from './classify/index.js';
+import { loadKnowledgeBase, type KnowledgeBase } from './classify/index.js';
+import { defaultRepoSettings } from './config/repo-config.js';
 import { secretsOf, type AppConfig } from './config/env.js';
 import { createRepoSettingsCache, type RepoSettingsCache } from './config/repo-settings-cache.js';
 import { dashboardForService } from './dashboard/index.js';
@@ -16,6 +17,7 @@ import { createMetrics, metricsRoute, startMetricsServer, type Metrics } from '.
 import { loadSimilarIndex, rebuildFromStore, saveSimilarIndex, SimilarIssueIndex } from './similar/index.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/store.js';
+import { assessIssue } from './triage/assess-issue.js';
 import type { IssueEventJob } from './triage/events.js';
 import type { SimilarIssues, TriageDeps } from './triage/handle-issue-event.js';
 import { createIssueEventHandler } from './triage/job-handler.js';
@@ -70,7 +72,7 @@ const warmUpIssue = { title: 'Warm-up: URLSession request fails', body: 'An NWCo
 
 /** The first classification fills lazy caches (about 0.1 s): pay for it at start, not on the first delivery. */
 function warmUp(knowledge: KnowledgeBase): KnowledgeBase {
-  rankResources(knowledge, warmUpIssue, classify(knowledge, warmUpIssue), 3);
+  assessIssue({ kb: knowledge, issue: { ...warmUpIssue, labels: [] }, similar: [], settings: defaultRepoSettings });
   return knowledge;
 }
 

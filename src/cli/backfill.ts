@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { classify, loadKnowledgeBase, rankResources, type KnowledgeBase } from '../classify/index.js';
+import { loadKnowledgeBase, type KnowledgeBase } from '../classify/index.js';
 import { ConfigError, readEnv, secretsOf, type AppConfig } from '../config/env.js';
 import { defaultRepoSettings } from '../config/repo-config.js';
 import type { RepoRef } from '../github/issue-tracker.js';
@@ -11,7 +11,7 @@ import { rebuildFromStore, SimilarIssueIndex } from '../similar/index.js';
 import { openStore } from '../store/index.js';
 import type { Store } from '../store/store.js';
 import type { StoredIssue } from '../store/types.js';
-import { decideTriage } from '../triage/decide.js';
+import { assessIssue } from '../triage/assess-issue.js';
 
 export interface BackfillDeps {
   clients: GithubClients;
@@ -76,10 +76,8 @@ export async function judgeOpenIssues(store: Store, kb: KnowledgeBase, repo: str
     const page: StoredIssue[] = await store.listIssues({ repo, afterNumber, limit: 500 });
     for (const issue of page.filter((candidate) => candidate.state === 'open')) {
       const text = { title: issue.title, body: issue.body };
-      const classification = classify(kb, text);
-      const resources = rankResources(kb, text, classification, 3);
       const similar = index.query(repo, text, { excludeNumber: issue.number, includePrivate: issue.isPrivate, limit: 3 });
-      const decision = decideTriage({ issue: { ...text, labels: [] }, classification, resources, similar, knowledge: kb, settings: defaultRepoSettings });
+      const { decision } = assessIssue({ kb, issue: { ...text, labels: [] }, similar, settings: defaultRepoSettings });
       verdicts.push({
         number: issue.number,
         title: issue.title,

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import { Command } from 'commander';
-import { classify, loadKnowledgeBase, rankResources } from '../classify/index.js';
+import { loadKnowledgeBase } from '../classify/index.js';
 import { defaultRepoSettings } from '../config/repo-config.js';
 import { loadReplyTemplate } from '../triage/load-reply-template.js';
-import { decideTriage } from '../triage/decide.js';
+import { assessIssue } from '../triage/assess-issue.js';
 import { renderReply } from '../triage/render-reply.js';
 import { defaultKbDir } from './corpus-paths.js';
 
@@ -29,9 +29,7 @@ export function classifyCommand(): Command {
       if (!text && !options.file) throw new Error('give the issue text as an argument or --file FILE');
       const issue = options.file ? issueFromFile(fs.readFileSync(options.file, 'utf8')) : { title: text ?? '', body: options.body };
       const kb = loadKnowledgeBase(options.kb);
-      const classification = classify(kb, issue);
-      const resources = rankResources(kb, issue, classification, 3);
-      const decision = decideTriage({ issue: { ...issue, labels: [] }, classification, resources, similar: [], knowledge: kb, settings: defaultRepoSettings });
+      const { classification, decision } = assessIssue({ kb, issue: { ...issue, labels: [] }, similar: [], settings: defaultRepoSettings });
       const reply = decision.kind === 'act' && decision.reply ? renderReply(loadReplyTemplate(options.templates), decision, 'owner/repo', 1) : null;
       if (options.json) {
         process.stdout.write(`${JSON.stringify({ classification, decision, reply })}\n`);

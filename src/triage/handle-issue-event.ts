@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import { classify, rankResources, type KnowledgeBase } from '../classify/index.js';
+import type { KnowledgeBase } from '../classify/index.js';
 import type { RepoConfigResult } from '../config/repo-config.js';
 import type { IssueTracker, RepoRef } from '../github/issue-tracker.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import type { DecisionRecord, SimilarIssueRef, StoredIssue, TriageMode } from '../store/types.js';
-import { decideTriage } from './decide.js';
+import { assessIssue } from './assess-issue.js';
 import type { IssueEventJob } from './events.js';
 import { postReplyOnce } from './post-reply-once.js';
 import { renderReply, type ReplyTemplate } from './render-reply.js';
@@ -104,14 +104,11 @@ async function triageIssue(deps: TriageDeps, job: IssueEventJob, log: Logger): P
   const kb = deps.knowledge();
   const text = { title: issue.title, body: issue.body };
   const classifyStarted = performance.now();
-  const classification = classify(kb, text);
-  const resources = rankResources(kb, text, classification, 3);
   const similar = deps.similar?.query(job.repo.fullName, text, { excludeNumber: issue.number, includePrivate: job.repo.private, limit: 3 }) ?? [];
-  const classifyMs = performance.now() - classifyStarted;
-
   // Labels the bot itself applied on an earlier try or triage are not a human's judgement.
   const humanLabels = issue.labels.filter((label) => !existing?.labels.includes(label));
-  const decision = decideTriage({ issue: { ...text, labels: humanLabels }, classification, resources, similar, knowledge: kb, settings });
+  const { classification, decision } = assessIssue({ kb, issue: { ...text, labels: humanLabels }, similar, settings });
+  const classifyMs = performance.now() - classifyStarted;
   if (decision.kind === 'skip') return skipped(log, decision.reason);
 
   const mode: TriageMode = deps.dryRun ? 'dry-run' : settings.mode;

@@ -1,6 +1,6 @@
-import { classify, rankResources, type KnowledgeBase } from '../../src/classify/index.js';
+import type { KnowledgeBase } from '../../src/classify/index.js';
 import { defaultRepoSettings } from '../../src/config/repo-config.js';
-import { decideTriage } from '../../src/triage/decide.js';
+import { assessIssue } from '../../src/triage/assess-issue.js';
 import type { IssueText } from './issue-texts.js';
 
 export interface ExpectedOutcome {
@@ -15,9 +15,7 @@ export interface ExpectedOutcome {
 
 /** What the bot must do with a fresh issue, computed in-process from the same knowledge base the workers load. */
 export function expectedOutcome(kb: KnowledgeBase, text: IssueText): ExpectedOutcome {
-  const classification = classify(kb, text);
-  const resources = rankResources(kb, text, classification, 3);
-  const decision = decideTriage({ issue: { ...text, labels: [] }, classification, resources, similar: [], knowledge: kb, settings: defaultRepoSettings });
+  const { decision } = assessIssue({ kb, issue: { ...text, labels: [] }, similar: [], settings: defaultRepoSettings });
   if (decision.kind === 'skip') return { labels: [], replyDue: false };
   return { labels: decision.labels.map((label) => label.name), replyDue: decision.reply };
 }
