@@ -41,20 +41,7 @@ export async function backfillRepository(deps: BackfillDeps, repo: RepoRef, opti
     if (last) await deps.store.setSetting(backfillCursorKey(fullName), last.updatedAt);
     deps.onProgress?.(imported, page.total);
   }
-  const latest = await latestUpdate(deps.store, fullName);
-  if (latest) await deps.store.setSetting(backfillCursorKey(fullName), latest);
   return { imported, since };
-}
-
-async function latestUpdate(store: Store, repo: string): Promise<string | null> {
-  let latest: string | null = null;
-  let afterNumber: number | undefined;
-  for (;;) {
-    const page = await store.listIssues({ repo, afterNumber, limit: 1000 });
-    for (const issue of page) if (!latest || issue.updatedAt > latest) latest = issue.updatedAt;
-    if (page.length < 1000) return latest;
-    afterNumber = page.at(-1)?.number;
-  }
 }
 
 export interface OpenIssueVerdict {
