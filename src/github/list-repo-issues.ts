@@ -1,4 +1,4 @@
-import type { StoredIssue } from '../store/types.js';
+import { likelyAnswered, type StoredIssue } from '../store/types.js';
 import type { GithubClients } from './octokit-clients.js';
 import type { RepoRef } from './issue-tracker.js';
 import { toSbError } from './github-error.js';
@@ -46,7 +46,7 @@ export async function* listRepoIssues(clients: GithubClients, repo: RepoRef, opt
             title: item.title,
             body: item.body ?? '',
             state: item.state === 'closed' ? ('closed' as const) : ('open' as const),
-            answered: item.state === 'closed' && item.state_reason !== 'not_planned' && item.comments > 0,
+            answered: likelyAnswered(item.state, item.state_reason ?? null, item.comments),
             isPrivate,
             url: item.html_url,
             updatedAt: item.updated_at,

@@ -99,6 +99,11 @@ export interface DecisionFilter {
   offset?: number;
 }
 
+/** Closed as done (not "not planned") after a discussion: the thread likely holds the answer. */
+export function likelyAnswered(state: string, stateReason: string | null, comments: number): boolean {
+  return state === 'closed' && stateReason !== 'not_planned' && comments > 0;
+}
+
 /** An issue of a watched repository, kept for similar-issue suggestions and retraining. */
 export interface StoredIssue {
   repo: string;

@@ -4,7 +4,7 @@ import type { RepoConfigResult } from '../config/repo-config.js';
 import type { IssueTracker, RepoRef } from '../github/issue-tracker.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
-import type { DecisionRecord, SimilarIssueRef, StoredIssue, TriageMode } from '../store/types.js';
+import { likelyAnswered, type DecisionRecord, type SimilarIssueRef, type StoredIssue, type TriageMode } from '../store/types.js';
 import { assessIssue } from './assess-issue.js';
 import type { IssueEventJob } from './events.js';
 import { postReplyOnce } from './post-reply-once.js';
@@ -48,7 +48,7 @@ function storedIssueOf(job: IssueEventJob): StoredIssue {
     title: job.issue.title,
     body: job.issue.body,
     state: job.issue.state,
-    answered: job.issue.state === 'closed' && job.issue.stateReason !== 'not_planned' && job.issue.comments > 0,
+    answered: likelyAnswered(job.issue.state, job.issue.stateReason, job.issue.comments),
     isPrivate: job.repo.private,
     url: job.issue.htmlUrl,
     updatedAt: job.issue.updatedAt,
