@@ -1,8 +1,9 @@
-import type { KnowledgeBase, Topic } from '../classify/index.js';
+import type { KnowledgeBase } from '../classify/index.js';
 import type { RepoConfigResult } from '../config/repo-config.js';
 import { SbError } from '../errors.js';
-import type { IssueTracker, LabelSpec, RepoRef } from '../github/issue-tracker.js';
+import type { IssueTracker, RepoRef } from '../github/issue-tracker.js';
 import type { Logger } from '../log.js';
+import { mapLabel, topicLabel } from '../triage/decide.js';
 import type { Store } from '../store/store.js';
 import type { DecisionRecord } from '../store/types.js';
 
@@ -30,11 +31,6 @@ export async function repoRefOf(deps: Pick<IssueWriteDeps, 'installationIdOf'>, 
 /** The topic an issue stands under now: the latest correction, else the bot's choice. */
 export function currentTopicOf(decision: DecisionRecord): string | null {
   return decision.correctedTopic === undefined ? decision.topic : decision.correctedTopic;
-}
-
-function labelOf(topic: Topic | undefined, labelMap: Record<string, string>): LabelSpec | null {
-  if (!topic?.label) return null;
-  return { name: labelMap[topic.label] ?? topic.label, color: topic.color, description: topic.description.slice(0, 100) };
 }
 
 /**
@@ -70,8 +66,12 @@ export async function correctTopic(deps: IssueWriteDeps, input: { decision: Deci
     const repoRef = await repoRefOf(deps, decision);
     const { settings } = await deps.repoSettings(repoRef, deps.tracker);
     const byslug = (slug: string | null) => kb.topics.find((topic) => topic.slug === slug);
-    const oldLabel = labelOf(byslug(fromTopic), settings.labelMap);
-    const newLabel = labelOf(byslug(toTopic), settings.labelMap);
+    const labelOf = (slug: string | null) => {
+      const topic = byslug(slug);
+      return topic ? topicLabel(topic, settings.labelMap) : null;
+    };
+    const oldLabel = labelOf(fromTopic);
+    const newLabel = labelOf(toTopic);
     if (oldLabel) {
       await deps.tracker.removeLabel(repoRef, decision.issueNumber, oldLabel.name).catch((error: unknown) => {
         // Someone already took the label off on GitHub: the goal is reached.
@@ -81,7 +81,7 @@ export async function correctTopic(deps: IssueWriteDeps, input: { decision: Deci
     if (newLabel) {
       await deps.tracker.addLabels(repoRef, decision.issueNumber, [newLabel]);
       // A maintainer who gives the topic has answered the bot's request for a human.
-      const needsHuman = settings.labelMap[kb.stateLabels.needsHuman.name] ?? kb.stateLabels.needsHuman.name;
+      const needsHuman = mapLabel(kb.stateLabels.needsHuman, settings.labelMap).name;
       if (decision.labels.includes(needsHuman)) await deps.tracker.removeLabel(repoRef, decision.issueNumber, needsHuman);
     }
     return { kind: 'corrected', fromTopic, toTopic, github: 'updated' };

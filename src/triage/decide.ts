@@ -5,12 +5,14 @@ import type { DecideInput, RankedResource, SuggestedLink, TriageDecision, Triage
 
 export const maxSuggestedResources = 3;
 
-function mapLabel(label: LabelSpec, labelMap: Record<string, string>): LabelSpec {
+/** The repository's own name for one of the bot's labels (`labels:` in its config). */
+export function mapLabel(label: LabelSpec, labelMap: Record<string, string>): LabelSpec {
   const mapped = labelMap[label.name];
   return mapped ? { ...label, name: mapped } : label;
 }
 
-function topicLabel(topic: Topic, labelMap: Record<string, string>): LabelSpec | null {
+/** A topic's GitHub label as the repository names it; null for the abstain topic. */
+export function topicLabel(topic: Topic, labelMap: Record<string, string>): LabelSpec | null {
   if (!topic.label) return null;
   return mapLabel({ name: topic.label, color: topic.color, description: topic.description.slice(0, 100) }, labelMap);
 }
