@@ -13,12 +13,17 @@ export const defaultTokenizeOptions: Required<TokenizeOptions> = { splitIdentifi
 
 const stopwords = new Set(englishStopwords);
 const cjkRun = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+/gu;
+/** Every Chinese, Japanese and Korean character is at or above U+1100; a plain range scans much faster than script classes. */
+const mayHoldCjk = /[\u1100-\uffff]/;
 const cjkChar = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 const possessive = /['’]s$/u;
 const wordPattern = /[\p{L}\p{N}_]+(?:['’][\p{L}]+)?/gu;
 const errorCodePattern = /(?:^|[\s(=:[])(-\d{3,6})\b|\b(?:code|error|err|status)\s*[=:]?\s*(-?\d{1,6})\b/giu;
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 const stemCache = new Map<string, string>();
+const wordCacheLimit = 200_000;
+const wordTermCaches = [new Map<string, readonly string[]>(), new Map<string, readonly string[]>()];
+const noTerms: readonly string[] = Object.freeze([]);
 
 /** Removes what is never content: HTML comments, URLs, Markdown image links. */
 export function normalizeText(text: string): string {
@@ -32,7 +37,7 @@ function stem(word: string): string {
   let stemmed = stemCache.get(word);
   if (stemmed === undefined) {
     stemmed = PorterStemmer.stem(word);
-    if (stemCache.size < 200_000) stemCache.set(word, stemmed);
+    if (stemCache.size < wordCacheLimit) stemCache.set(word, stemmed);
   }
   return stemmed;
 }
@@ -68,9 +73,9 @@ export function tokenize(text: string, options: TokenizeOptions = defaultTokeniz
   }
 
   // Most issues hold no Chinese, Japanese or Korean at all: look for it per word only when the text has some.
-  const segmentCjk = opts.cjk && cjkChar.test(clean);
-  for (const match of clean.matchAll(wordPattern)) {
-    const word = match[0];
+  const segmentCjk = opts.cjk && mayHoldCjk.test(clean) && cjkChar.test(clean);
+  // `match` with a global pattern returns bare strings: no match object per word.
+  for (const word of clean.match(wordPattern) ?? []) {
     const last = word.charCodeAt(word.length - 1);
     const raw = last === 115 || last === 83 ? word.replace(possessive, '') : word;
     if (segmentCjk && cjkRun.test(raw)) {
@@ -79,13 +84,28 @@ export function tokenize(text: string, options: TokenizeOptions = defaultTokeniz
       continue;
     }
     cjkRun.lastIndex = 0;
-    if (opts.splitIdentifiers && isIdentifier(raw)) {
-      terms.push(raw.toLowerCase());
-      for (const part of identifierParts(raw)) addWord(part, terms);
-      continue;
-    }
-    addWord(raw, terms);
+    for (const term of wordTerms(raw, opts.splitIdentifiers)) terms.push(term);
   }
+  return terms;
+}
+
+/**
+ * The terms one word yields, remembered per spelling: issue text repeats the same words, and
+ * lower-casing, stop-word and identifier checks and stemming cost more than one lookup.
+ */
+function wordTerms(word: string, splitIdentifiers: boolean): readonly string[] {
+  const cache = wordTermCaches[splitIdentifiers ? 1 : 0];
+  let terms = cache.get(word);
+  if (terms !== undefined) return terms;
+  const found: string[] = [];
+  if (splitIdentifiers && isIdentifier(word)) {
+    found.push(word.toLowerCase());
+    for (const part of identifierParts(word)) addWord(part, found);
+  } else {
+    addWord(word, found);
+  }
+  terms = found.length === 0 ? noTerms : found;
+  if (cache.size < wordCacheLimit) cache.set(word, terms);
   return terms;
 }
 
