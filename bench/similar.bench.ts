@@ -169,7 +169,7 @@ async function measureRestart(largest: SizeResult, print: (line: string) => void
   const sameAnswers = largest.queries
     .slice(0, 20)
     .every((text) => JSON.stringify(restored.value.query(repo, text, { includePrivate: false })) === JSON.stringify(largest.index.query(repo, text, { includePrivate: false })));
-  const fromStore = await timeIt(() => rebuildFromStore(pagingStore(largest.issues), new SimilarIssueIndex()));
+  const fromStore = await timeIt(() => rebuildFromStore(pagingStore(largest.issues)));
   const figures = {
     issues: largest.index.size,
     snapshotBytes: encoded.value.length,

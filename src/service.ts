@@ -161,9 +161,8 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
     logger.info({ issues: similarIndex.size, source: loaded.source, ms: Math.round(performance.now() - indexStarted) }, 'similar-issue index ready');
     if (store.kind === 'postgres') {
       similarRefresh = setInterval(() => {
-        const fresh = new SimilarIssueIndex();
-        rebuildFromStore(store, fresh).then(
-          () => (similarIndex = fresh),
+        rebuildFromStore(store).then(
+          (fresh) => (similarIndex = fresh),
           (error: unknown) => logger.warn({ err: error }, 'similar-issue index refresh failed; keeping the current one'),
         );
       }, similarRefreshMs);

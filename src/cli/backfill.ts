@@ -7,7 +7,7 @@ import type { RepoRef } from '../github/issue-tracker.js';
 import { listRepoIssues } from '../github/list-repo-issues.js';
 import { createGithubClients, type GithubClients } from '../github/octokit-clients.js';
 import { createLogger, type Logger } from '../log.js';
-import { rebuildFromStore, SimilarIssueIndex } from '../similar/index.js';
+import { rebuildFromStore } from '../similar/index.js';
 import { openStore } from '../store/index.js';
 import type { Store } from '../store/store.js';
 import type { StoredIssue } from '../store/types.js';
@@ -55,8 +55,7 @@ export interface OpenIssueVerdict {
 
 /** What the bot would do on each open issue, computed with the same pure functions as the worker; touches nothing. */
 export async function judgeOpenIssues(store: Store, kb: KnowledgeBase, repo: string): Promise<OpenIssueVerdict[]> {
-  const index = new SimilarIssueIndex();
-  await rebuildFromStore(store, index);
+  const index = await rebuildFromStore(store);
   const verdicts: OpenIssueVerdict[] = [];
   let afterNumber: number | undefined;
   for (;;) {

@@ -3,7 +3,7 @@ import { tokenize } from '../classify/tokenize.js';
 import type { SimilarIssueRef, StoredIssue } from '../store/types.js';
 import { DEFAULT_SIMILARITY_FLOOR } from './default-floor.js';
 import { RepoTermIndex, type IndexedIssue, type ScoredIssue } from './repo-term-index.js';
-import { decodeSnapshot, encodeSnapshot } from './snapshot.js';
+import { decodeSnapshot, encodeSnapshot, type RepoSnapshot } from './snapshot.js';
 
 export interface SimilarQueryOptions {
   /** The issue being answered, which may already be in the index. */
@@ -21,6 +21,11 @@ export const DEFAULT_SIMILAR_LIMIT = 3;
 /** The terms an issue is indexed and queried by: title and body through the classifier's tokenizer. */
 export function issueTerms(text: IssueText): string[] {
   return tokenize(`${text.title}\n${text.body}`);
+}
+
+/** What the index keeps of a stored issue besides its terms. */
+export function indexedIssue(issue: StoredIssue): IndexedIssue {
+  return { number: issue.number, title: issue.title, url: issue.url, answered: issue.answered, isPrivate: issue.isPrivate };
 }
 
 /** Answered issues first (they likely hold the fix), then by similarity, then oldest first. */
@@ -47,14 +52,7 @@ export class SimilarIssueIndex {
       index = new RepoTermIndex();
       this.repos.set(issue.repo, index);
     }
-    const indexed: IndexedIssue = {
-      number: issue.number,
-      title: issue.title,
-      url: issue.url,
-      answered: issue.answered,
-      isPrivate: issue.isPrivate,
-    };
-    index.upsert(indexed, index.countTerms(issueTerms(issue)));
+    index.upsert(indexedIssue(issue), index.countTerms(issueTerms(issue)));
     this.compactIfWasteful(issue.repo, index);
   }
 
@@ -98,8 +96,13 @@ export class SimilarIssueIndex {
 
   /** Throws `SbError('SIMILAR_SNAPSHOT_INVALID')` when the bytes are not a usable snapshot. */
   static fromSnapshot(bytes: Uint8Array): SimilarIssueIndex {
+    return SimilarIssueIndex.fromExports(decodeSnapshot(bytes));
+  }
+
+  /** Builds each repository's index in one pass from its terms and counted issues. */
+  static fromExports(repos: Iterable<RepoSnapshot>): SimilarIssueIndex {
     const index = new SimilarIssueIndex();
-    for (const repo of decodeSnapshot(bytes)) index.repos.set(repo.repo, RepoTermIndex.fromExport(repo));
+    for (const repo of repos) if (repo.issues.length > 0) index.repos.set(repo.repo, RepoTermIndex.fromExport(repo));
     return index;
   }
 }

@@ -26,9 +26,7 @@ export async function loadSimilarIndex(store: Pick<Store, 'listIssues' | 'issueF
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') logger.warn({ err: error }, 'similar-issue snapshot unusable; rebuilding from the store');
   }
-  const index = new SimilarIssueIndex();
-  await rebuildFromStore(store, index);
-  return { index, source: 'store' };
+  return { index: await rebuildFromStore(store), source: 'store' };
 }
 
 /** Writes the snapshot and, last, its fingerprint: a half-written snapshot is never taken for a whole one. */

@@ -19,26 +19,58 @@ function pagingStore(stored: StoredIssue[]): Pick<Store, 'listIssues'> & { pages
   return store;
 }
 
+/** The index built one upsert at a time, as the worker builds it from webhooks. */
+function upsertedIndex(stored: readonly StoredIssue[]): SimilarIssueIndex {
+  const index = new SimilarIssueIndex();
+  for (const item of stored) index.upsert(item);
+  return index;
+}
+
+const otherRepo = Array.from({ length: 5 }, (_, n) => issue(n + 1, `Other ${n}`, 'multipath handover is slow on cellular', { repo: 'aaa/first' }));
+const probes = [
+  { title: 'WebSocket closes in background', body: 'code 1001 after backgrounding' },
+  { title: 'pinned certificate rejected', body: 'server trust fails with -1202 since iOS 17' },
+  { title: 'constructor crash', body: 'the constructor of the wrapper crashes' },
+];
+
 describe('rebuildFromStore', () => {
-  it('reads every page of every repository into the index', async () => {
-    const otherRepo = Array.from({ length: 5 }, (_, n) => issue(n + 1, `Other ${n}`, 'multipath handover is slow on cellular', { repo: 'aaa/first' }));
+  it('reads every page of every repository and answers as the index built by upserts does', async () => {
     const store = pagingStore([...issues, ...otherRepo]);
-    const index = new SimilarIssueIndex();
-    expect(await rebuildFromStore(store, index, { pageSize: 3 })).toBe(12);
+    const index = await rebuildFromStore(store, { pageSize: 3, threads: 0 });
     // Four full pages, then an empty one that proves the end.
     expect(store.pagesRead).toBe(5);
     expect(index.size).toBe(12);
 
-    const fresh = new SimilarIssueIndex();
-    for (const item of issues) fresh.upsert(item);
-    const text = { title: 'WebSocket closes in background', body: 'code 1001 after backgrounding' };
-    expect(index.query(repo, text, { includePrivate: false })).toEqual(fresh.query(repo, text, { includePrivate: false }));
+    const fresh = upsertedIndex(issues);
+    for (const text of probes) expect(index.query(repo, text, { includePrivate: false })).toEqual(fresh.query(repo, text, { includePrivate: false }));
+    expect(index.query(repo, probes[0], { includePrivate: false })).not.toEqual([]);
     expect(index.query('aaa/first', { title: 'multipath', body: 'handover slow' }, { includePrivate: false, limit: 10 })).toHaveLength(5);
   });
 
+  it('tokenizes on worker threads once the store holds more than a page, with the same answers', async () => {
+    const stored = [...issues, ...otherRepo];
+    const index = await rebuildFromStore(pagingStore(stored), { pageSize: 2, threads: 2 });
+    expect(index.size).toBe(12);
+    const fresh = upsertedIndex(stored);
+    for (const text of probes) {
+      expect(index.query(repo, text, { includePrivate: false })).toEqual(fresh.query(repo, text, { includePrivate: false }));
+      expect(index.rawScores(repo, ['websocket', 'certif', 'constructor'])).toEqual(fresh.rawScores(repo, ['websocket', 'certif', 'constructor']));
+    }
+  });
+
+  it('fails, and leaves no thread behind, when the store fails mid-way', async () => {
+    const store = pagingStore(issues);
+    const failing = {
+      async listIssues(options: Parameters<typeof store.listIssues>[0]) {
+        if (store.pagesRead === 2) throw new Error('database went away');
+        return store.listIssues(options);
+      },
+    };
+    await expect(rebuildFromStore(failing, { pageSize: 2, threads: 2 })).rejects.toThrow('database went away');
+  });
+
   it('handles an empty store', async () => {
-    const index = new SimilarIssueIndex();
-    expect(await rebuildFromStore(pagingStore([]), index)).toBe(0);
+    const index = await rebuildFromStore(pagingStore([]));
     expect(index.size).toBe(0);
   });
 });
