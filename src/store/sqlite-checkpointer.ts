@@ -39,6 +39,9 @@ export function startCheckpointer(file: string, options: { intervalMs?: number; 
   return {
     stop() {
       stopped ??= new Promise<void>((resolve) => {
+        // Held open until the last checkpoint is written: with nothing else pending, an unref'd
+        // thread would let the process end mid-close with exit code 13 (unsettled await).
+        worker.ref();
         worker.once('exit', () => resolve());
         worker.postMessage('stop');
       });

@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { startCheckpointer } from '../../src/store/sqlite-checkpointer.js';
 import { openSqliteDatabase } from '../../src/store/sqlite-database.js';
@@ -28,6 +31,23 @@ describe('the SQLite checkpointer thread', () => {
     expect(state.checkpointed).toBe(state.log);
     expect((db.prepare('SELECT COUNT(*) AS n FROM notes').get() as { n: number }).n).toBe(2000);
     db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps a process alive until the store is closed, with nothing else pending', async () => {
+    // A command such as `backfill` ends with closing the store; the thread's last checkpoint must not be cut short.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'supportbot-close-'));
+    const storeModule = pathToFileURL(path.resolve('src/store/sqlite-store.ts')).href;
+    const script = `
+      const { createSqliteStore } = await import(${JSON.stringify(storeModule)});
+      const store = createSqliteStore({ file: ${JSON.stringify(path.join(dir, 'bot.db'))} });
+      await store.upsertIssue({ repo: 'acme/netkit', number: 1, title: 'Socket closes', body: 'after sleep', state: 'open', answered: false, isPrivate: false, url: 'https://github.com/acme/netkit/issues/1', updatedAt: '2024-05-01T10:00:00Z' });
+      await store.close();
+      console.log('closed');`;
+    const scriptFile = path.join(dir, 'close-store.mjs');
+    fs.writeFileSync(scriptFile, script);
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', scriptFile], { env: { ...process.env, DOTENV_CONFIG_QUIET: 'true' } });
+    expect(stdout.trim()).toBe('closed');
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
