@@ -36,6 +36,8 @@ export interface WorkerOptions {
 export interface JobQueue {
   /** Returns false when a job with this id already exists (a redelivery). */
   enqueue(job: JobInput): Promise<boolean>;
+  /** `enqueue` for several jobs at once (one commit where the back end allows); one flag per job, in order. */
+  enqueueMany(jobs: readonly JobInput[]): Promise<boolean[]>;
   /** Starts taking jobs; failed jobs are retried with backoff until maxAttempts. */
   start(handler: JobHandler, options: WorkerOptions): void;
   /** Stops taking new jobs and waits for running ones to finish. */

@@ -28,6 +28,13 @@ export abstract class PollingJobQueue implements JobQueue {
   constructor(private readonly timing: { leaseMs: number; pollIntervalMs: number; drainCheckMs: number }) {}
 
   abstract enqueue(job: JobInput): Promise<boolean>;
+
+  /** One at a time, in order: back ends that can insert several jobs in one commit override it. */
+  async enqueueMany(jobs: readonly JobInput[]): Promise<boolean[]> {
+    const fresh: boolean[] = [];
+    for (const job of jobs) fresh.push(await this.enqueue(job));
+    return fresh;
+  }
   abstract depth(): Promise<{ queued: number; running: number; failed: number }>;
   abstract listJobs(filter: { state?: JobState; limit?: number; id?: string }): Promise<JobInfo[]>;
   abstract retry(id: string): Promise<boolean>;

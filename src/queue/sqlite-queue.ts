@@ -71,15 +71,22 @@ class SqliteQueue extends PollingJobQueue {
   }
 
   async enqueue(job: JobInput): Promise<boolean> {
+    return (await this.enqueueMany([job]))[0];
+  }
+
+  /** All jobs in one transaction: under load the commit, not the insert, is what costs. */
+  override async enqueueMany(jobs: readonly JobInput[]): Promise<boolean[]> {
     const at = this.now();
-    const result = this.sql(
+    const insert = this.sql(
       `INSERT INTO jobs (id, name, payload, state, attempt, max_attempts, run_at_ms, created_at_ms, updated_at_ms)
        VALUES (?, ?, ?, 'queued', 0, ?, ?, ?, ?)
        ON CONFLICT (id) DO NOTHING`,
-    ).run(job.id, job.name, JSON.stringify(job.payload ?? null), this.options.maxAttempts, at, at, at);
-    if (result.changes === 0) return false;
-    this.pump();
-    return true;
+    );
+    const fresh = this.db.transaction(() =>
+      jobs.map((job) => insert.run(job.id, job.name, JSON.stringify(job.payload ?? null), this.options.maxAttempts, at, at, at).changes > 0),
+    )();
+    if (fresh.includes(true)) this.pump();
+    return fresh;
   }
 
   protected async release(): Promise<void> {

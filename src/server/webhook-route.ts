@@ -5,6 +5,7 @@ import type { JobQueue } from '../queue/job-queue.js';
 import type { Store } from '../store/store.js';
 import { repoConfigChangedKey } from '../config/repo-settings-cache.js';
 import { routeDelivery } from '../triage/events.js';
+import { DeliveryIntake } from './delivery-intake.js';
 
 export const webhookPath = '/api/github/webhooks';
 /** GitHub caps webhook payloads at 25 MB; anything larger is not from GitHub. */
@@ -29,11 +30,12 @@ function header(request: FastifyRequest, name: string): string | undefined {
 
 /**
  * The webhook route: a flat run of checks, each with its own status and a one-line reason, then
- * dedupe, enqueue and 202. No classification or GitHub call happens here: GitHub gives a webhook
- * ten seconds and does not retry.
+ * enqueue (deduplicated by delivery id, written in groups by `DeliveryIntake`) and 202. No
+ * classification or GitHub call happens here: GitHub gives a webhook ten seconds and does not retry.
  */
 export async function registerWebhookRoute(app: FastifyInstance, deps: WebhookRouteDeps): Promise<void> {
   const webhooks = deps.webhookSecret ? new Webhooks({ secret: deps.webhookSecret }) : null;
+  const intake = new DeliveryIntake(deps.store, deps.queue);
 
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
@@ -87,36 +89,36 @@ export async function registerWebhookRoute(app: FastifyInstance, deps: WebhookRo
         deps.onDelivery?.('ignored');
         return reply.code(200).send({ status: 'pong' });
       }
-      if (await deps.store.getDelivery(deliveryId)) {
-        deps.logger.info({ deliveryId, event }, 'redelivery ignored: this delivery was already received');
-        deps.onDelivery?.('duplicate');
-        return reply.code(202).send({ status: 'duplicate' });
-      }
-
       const receivedAt = deps.now().toISOString();
       const route = routeDelivery(event, payload, deliveryId, receivedAt);
       const action = typeof (payload as { action?: unknown }).action === 'string' ? ((payload as { action: string }).action) : null;
+      const duplicate = () => {
+        deps.logger.info({ deliveryId, event }, 'redelivery ignored: this delivery was already received');
+        deps.onDelivery?.('duplicate');
+        return reply.code(202).send({ status: 'duplicate' });
+      };
       if (route.kind === 'config-changed') {
         await deps.store.setSetting(repoConfigChangedKey(route.repo), receivedAt);
-        await deps.store.recordDelivery({ deliveryId, event, action, repo: route.repo, issueNumber: null, receivedAt, status: 'ignored', reason: 'repository config changed' });
+        const fresh = await intake.accept({ deliveryId, event, action, repo: route.repo, issueNumber: null, receivedAt, status: 'ignored', reason: 'repository config changed' }, null);
+        if (!fresh) return duplicate();
         deps.logger.info({ deliveryId, repo: route.repo }, 'repository config changed: every worker re-reads it on its next job');
         deps.onDelivery?.('ignored');
         return reply.code(202).send({ status: 'config-changed' });
       }
       if (route.kind === 'ignore') {
-        await deps.store.recordDelivery({ deliveryId, event, action, repo: route.repo, issueNumber: route.issueNumber, receivedAt, status: 'ignored', reason: route.reason });
+        const fresh = await intake.accept({ deliveryId, event, action, repo: route.repo, issueNumber: route.issueNumber, receivedAt, status: 'ignored', reason: route.reason }, null);
+        if (!fresh) return duplicate();
         deps.logger.info({ deliveryId, event, action, reason: route.reason }, 'delivery acknowledged and ignored');
         deps.onDelivery?.('ignored');
         return reply.code(202).send({ status: 'ignored', reason: route.reason });
       }
 
       const { job } = route;
-      const fresh = await deps.queue.enqueue({ id: deliveryId, name: `issues.${job.action}`, payload: job });
-      await deps.store.recordDelivery({ deliveryId, event, action, repo: job.repo.fullName, issueNumber: job.issue.number, receivedAt, status: 'queued', reason: null });
-      if (!fresh) {
-        deps.onDelivery?.('duplicate');
-        return reply.code(202).send({ status: 'duplicate' });
-      }
+      const fresh = await intake.accept(
+        { deliveryId, event, action, repo: job.repo.fullName, issueNumber: job.issue.number, receivedAt, status: 'queued', reason: null },
+        { id: deliveryId, name: `issues.${job.action}`, payload: job },
+      );
+      if (!fresh) return duplicate();
       deps.logger.info({ deliveryId, event, action, repo: job.repo.fullName, issue: job.issue.number }, 'delivery queued');
       deps.onDelivery?.('queued');
       return reply.code(202).send({ status: 'queued' });

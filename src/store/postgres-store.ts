@@ -251,6 +251,24 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     if (rowCount !== 1) throw new Error(`${operation}: no decision with id ${decisionId}`);
   };
 
+  const recordDeliveries = async (deliveries: readonly DeliveryRecord[]): Promise<boolean[]> => {
+    if (deliveries.length === 0) return [];
+    const values: unknown[] = [];
+    const tuples = deliveries.map((delivery) => {
+      const first = values.length;
+      values.push(delivery.deliveryId, delivery.event, delivery.action, delivery.repo, delivery.issueNumber, delivery.receivedAt, delivery.status, delivery.reason);
+      return `(${Array.from({ length: 8 }, (_, k) => `$${first + k + 1}`).join(', ')})`;
+    });
+    const { rows } = await query<{ delivery_id: string }>(
+      `INSERT INTO deliveries (delivery_id, event, action, repo, issue_number, received_at, status, reason)
+       VALUES ${tuples.join(', ')} ON CONFLICT (delivery_id) DO NOTHING RETURNING delivery_id`,
+      values,
+    );
+    const inserted = new Set(rows.map((row) => row.delivery_id));
+    // Set.delete is true once per id: a second copy of one delivery in the same batch is a redelivery.
+    return deliveries.map((delivery) => inserted.delete(delivery.deliveryId));
+  };
+
   return {
     kind: 'postgres',
 
@@ -269,13 +287,10 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
 
     async recordDelivery(delivery) {
-      const result = await query(
-        `INSERT INTO deliveries (delivery_id, event, action, repo, issue_number, received_at, status, reason)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (delivery_id) DO NOTHING`,
-        [delivery.deliveryId, delivery.event, delivery.action, delivery.repo, delivery.issueNumber, delivery.receivedAt, delivery.status, delivery.reason],
-      );
-      return result.rowCount === 1;
+      return (await recordDeliveries([delivery]))[0];
     },
+
+    recordDeliveries,
 
     async getDelivery(deliveryId) {
       const { rows } = await query('SELECT * FROM deliveries WHERE delivery_id = $1', [deliveryId]);

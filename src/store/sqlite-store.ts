@@ -249,21 +249,22 @@ class SqliteStore implements Store {
   }
 
   async recordDelivery(delivery: DeliveryRecord): Promise<boolean> {
-    const result = this.sql(
+    return (await this.recordDeliveries([delivery]))[0];
+  }
+
+  async recordDeliveries(deliveries: readonly DeliveryRecord[]): Promise<boolean[]> {
+    const insert = this.sql(
       `INSERT INTO deliveries (delivery_id, event, action, repo, issue_number, received_at, status, reason)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (delivery_id) DO NOTHING`,
-    ).run(
-      delivery.deliveryId,
-      delivery.event,
-      delivery.action,
-      delivery.repo,
-      delivery.issueNumber,
-      delivery.receivedAt,
-      delivery.status,
-      delivery.reason,
     );
-    return result.changes === 1;
+    return this.db.transaction(() =>
+      deliveries.map(
+        (delivery) =>
+          insert.run(delivery.deliveryId, delivery.event, delivery.action, delivery.repo, delivery.issueNumber, delivery.receivedAt, delivery.status, delivery.reason)
+            .changes === 1,
+      ),
+    )();
   }
 
   async getDelivery(deliveryId: string): Promise<DeliveryRecord | null> {

@@ -20,6 +20,8 @@ export interface Store {
 
   /** Records a delivery; returns false when this delivery id was already recorded (a redelivery). */
   recordDelivery(delivery: DeliveryRecord): Promise<boolean>;
+  /** `recordDelivery` for several deliveries in one transaction; one flag per delivery, in order. */
+  recordDeliveries(deliveries: readonly DeliveryRecord[]): Promise<boolean[]>;
   getDelivery(deliveryId: string): Promise<DeliveryRecord | null>;
   countDeliveries(): Promise<number>;
 

@@ -42,6 +42,15 @@ export function describeQueueContract(
       expect(Date.parse(info.updatedAt)).not.toBeNaN();
     });
 
+    it('enqueues a batch in order, one flag per job, a repeated id within it being a duplicate', async () => {
+      const { queue } = await open({ maxAttempts: 3 });
+      await queue.enqueue({ id: 'earlier', name: 'triage', payload: null });
+      const fresh = await queue.enqueueMany(['m-1', 'earlier', 'm-2', 'm-1'].map((id, n) => ({ id, name: 'triage', payload: { n } })));
+      expect(fresh).toEqual([true, false, true, false]);
+      expect(await queue.depth()).toEqual({ queued: 3, running: 0, failed: 0 });
+      expect((await queue.listJobs({ id: 'm-1' }))[0].payload).toEqual({ n: 0 });
+    });
+
     it('runs a job exactly once and hands the handler its id, name, payload and attempt', async () => {
       const { queue } = await open({ maxAttempts: 3 });
       const seen: Job[] = [];

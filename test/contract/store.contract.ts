@@ -37,6 +37,15 @@ export function describeStoreContract(
         expect(await store.countDeliveries()).toBe(1);
       });
 
+      it('records a batch in order, one flag per delivery, a repeated id within it being a redelivery', async () => {
+        await store.recordDelivery(makeDelivery({ deliveryId: 'seen-before' }));
+        const batch = ['b-1', 'seen-before', 'b-2', 'b-1'].map((deliveryId) => makeDelivery({ deliveryId }));
+        expect(await store.recordDeliveries(batch)).toEqual([true, false, true, false]);
+        expect(await store.recordDeliveries([])).toEqual([]);
+        expect(await store.getDelivery('b-2')).toEqual(batch[2]);
+        expect(await store.countDeliveries()).toBe(3);
+      });
+
       it('answers null for an unknown delivery and keeps nullable fields', async () => {
         const ping = makeDelivery({ deliveryId: 'd-ping', event: 'ping', action: null, repo: null, issueNumber: null, status: 'ignored', reason: 'not an issue event' });
         await store.recordDelivery(ping);

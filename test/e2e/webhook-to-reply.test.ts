@@ -109,6 +109,32 @@ describe('a webhook delivery becomes a label and one reply', () => {
     expect(markedComments(number)).toHaveLength(1);
   });
 
+  it('queues each delivery of a simultaneous burst once, however many copies arrive together', async () => {
+    // Deliveries checked in the same turn are written in one transaction: copies in one batch must still dedupe.
+    const issues = [wifiQuestion, tlsQuestion, wifiQuestion, tlsQuestion].map((question) => newIssue(question));
+    const sends = issues.flatMap(({ number, payload }) => {
+      const deliveryId = `burst-${number}`;
+      return [0, 1, 2].map(() => sendDelivery(bot.url, 'issues', payload, { secret: testSecret, deliveryId }));
+    });
+    const starId = 'burst-star';
+    const star = { action: 'created', sender: { login: 'x', type: 'User' } };
+    sends.push(...[0, 1].map(() => sendDelivery(bot.url, 'star', star, { secret: testSecret, deliveryId: starId })));
+    const answers = await Promise.all(sends);
+
+    const statuses = new Map<string, string[]>();
+    for (const answer of answers) {
+      expect(answer.status).toBe(202);
+      statuses.set(answer.deliveryId, [...(statuses.get(answer.deliveryId) ?? []), answer.body.status].sort());
+    }
+    for (const { number } of issues) expect(statuses.get(`burst-${number}`)).toEqual(['duplicate', 'duplicate', 'queued']);
+    expect(statuses.get(starId)).toEqual(['duplicate', 'ignored']);
+
+    for (const { number } of issues) await waitFor(() => markedComments(number).length === 1, { what: `the reply on #${number}` });
+    await bot.service.queue.drain();
+    for (const { number } of issues) expect(markedComments(number)).toHaveLength(1);
+    expect(await bot.service.store.countDeliveries()).toBeGreaterThanOrEqual(issues.length + 1);
+  });
+
   it('posts exactly one reply when GitHub fails with 500 first', async () => {
     const { number, payload } = newIssue(tlsQuestion);
     github.failNext({ method: 'POST', pathPattern: '/repos/{owner}/{repo}/issues/{issue_number}/comments', status: 500 });
