@@ -1,9 +1,9 @@
 import type { Store } from '../store/store.js';
 import type { StoredIssue } from '../store/types.js';
-import { pageTerms, vocabularySeparator, type PageTerms } from './page-terms.js';
+import { PageTermCounter, vocabularySeparator, type PageTerms } from './page-terms.js';
 import { indexedIssue, SimilarIssueIndex } from './similar-issue-index.js';
 import type { RepoSnapshot } from './snapshot.js';
-import { defaultTermThreadCount, TermThreads } from './term-threads.js';
+import { defaultTermThreadCount, TermThreads, type CountedPage } from './term-threads.js';
 
 export interface RebuildOptions {
   /** Issues read from the store at a time (default 1000). */
@@ -12,49 +12,79 @@ export interface RebuildOptions {
   threads?: number;
 }
 
-/** One repository's issues and terms as they arrive, in the shape an index is bulk-built from. */
+function grownInt32(array: Int32Array<ArrayBuffer>, size: number): Int32Array<ArrayBuffer> {
+  if (size <= array.length) return array;
+  const next = new Int32Array(Math.max(size, array.length * 2)).fill(-1);
+  next.set(array);
+  return next;
+}
+
+/** One repository's issues, in the shape an index is bulk-built from, and its term ids by rebuild-wide id. */
 class RepoCollector {
   readonly snapshot: RepoSnapshot;
-  private readonly termIds = new Map<string, number>();
+  private repoIdOf: Int32Array<ArrayBuffer> = new Int32Array(0);
 
   constructor(repo: string) {
     this.snapshot = { repo, terms: [], issues: [], counts: [] };
   }
 
-  termId(term: string): number {
-    let id = this.termIds.get(term);
-    if (id === undefined) {
-      id = this.snapshot.terms.length;
-      this.termIds.set(term, id);
-      this.snapshot.terms.push(term);
+  termId(wordId: number, words: readonly string[]): number {
+    this.repoIdOf = grownInt32(this.repoIdOf, wordId + 1);
+    let id = this.repoIdOf[wordId];
+    if (id < 0) {
+      id = this.repoIdOf[wordId] = this.snapshot.terms.length;
+      this.snapshot.terms.push(words[wordId]);
     }
     return id;
   }
 }
 
-/** Renumbers a page's counts from its own vocabulary into each repository's term ids. */
-function collectPage(page: readonly StoredIssue[], terms: PageTerms, collectors: Map<string, RepoCollector>): void {
-  const words = terms.vocabulary.split(vocabularySeparator);
-  let repo: string | undefined;
-  let collector: RepoCollector | undefined;
-  let ids = new Int32Array(0);
-  for (let i = 0; i < page.length; i++) {
-    if (page[i].repo !== repo) {
-      repo = page[i].repo;
-      collector = collectors.get(repo);
-      if (!collector) collectors.set(repo, (collector = new RepoCollector(repo)));
-      ids = new Int32Array(words.length).fill(-1);
+/**
+ * Turns counted pages into per-repository index data. Each counter (a thread, or this thread)
+ * numbers words its own way and sends each word once; a word's first sight maps it to one
+ * rebuild-wide id, so the string lookups are per word, not per word per page.
+ */
+class RebuildCollector {
+  readonly repos = new Map<string, RepoCollector>();
+  private readonly wordIds = new Map<string, number>();
+  private readonly words: string[] = [];
+  /** Per counter: the rebuild-wide id of each of its word indexes, and how many words it has sent. */
+  private readonly counters: Array<{ wordIdOf: Int32Array<ArrayBuffer>; known: number }> = [];
+
+  collect(page: readonly StoredIssue[], { thread, terms }: CountedPage): void {
+    const { wordIdOf } = this.learnWords(thread, terms);
+    let repo: RepoCollector | undefined;
+    for (let i = 0; i < page.length; i++) {
+      if (repo?.snapshot.repo !== page[i].repo) {
+        repo = this.repos.get(page[i].repo);
+        if (!repo) this.repos.set(page[i].repo, (repo = new RepoCollector(page[i].repo)));
+      }
+      const pairs = terms.counts.subarray(terms.offsets[i], terms.offsets[i + 1]);
+      const counts = new Uint32Array(pairs.length);
+      for (let j = 0; j < pairs.length; j += 2) {
+        counts[j] = repo.termId(wordIdOf[pairs[j]], this.words);
+        counts[j + 1] = pairs[j + 1];
+      }
+      repo.snapshot.issues.push(indexedIssue(page[i]));
+      repo.snapshot.counts.push(counts);
     }
-    const pairs = terms.counts.subarray(terms.offsets[i], terms.offsets[i + 1]);
-    const counts = new Uint32Array(pairs.length);
-    for (let j = 0; j < pairs.length; j += 2) {
-      const word = pairs[j];
-      if (ids[word] < 0) ids[word] = collector!.termId(words[word]);
-      counts[j] = ids[word];
-      counts[j + 1] = pairs[j + 1];
+  }
+
+  private learnWords(thread: number, terms: PageTerms): { wordIdOf: Int32Array<ArrayBuffer> } {
+    const counter = (this.counters[thread] ??= { wordIdOf: new Int32Array(0), known: 0 });
+    if (terms.newWords === '') return counter;
+    const added = terms.newWords.split(vocabularySeparator);
+    counter.wordIdOf = grownInt32(counter.wordIdOf, counter.known + added.length);
+    for (const word of added) {
+      let id = this.wordIds.get(word);
+      if (id === undefined) {
+        id = this.words.length;
+        this.wordIds.set(word, id);
+        this.words.push(word);
+      }
+      counter.wordIdOf[counter.known++] = id;
     }
-    collector!.snapshot.issues.push(indexedIssue(page[i]));
-    collector!.snapshot.counts.push(counts);
+    return counter;
   }
 }
 
@@ -67,11 +97,12 @@ function collectPage(page: readonly StoredIssue[], terms: PageTerms, collectors:
 export async function rebuildFromStore(store: Pick<Store, 'listIssues'>, options: RebuildOptions = {}): Promise<SimilarIssueIndex> {
   const limit = options.pageSize ?? 1000;
   const threadCount = options.threads ?? defaultTermThreadCount();
-  const collectors = new Map<string, RepoCollector>();
-  const inFlight: Array<{ page: StoredIssue[]; terms: Promise<PageTerms> }> = [];
+  const collector = new RebuildCollector();
+  const localCounter = new PageTermCounter();
+  const inFlight: Array<{ page: StoredIssue[]; counted: Promise<CountedPage> }> = [];
   const collectOldest = async () => {
-    const { page, terms } = inFlight.shift()!;
-    collectPage(page, await terms, collectors);
+    const { page, counted } = inFlight.shift()!;
+    collector.collect(page, await counted);
   };
   let threads: TermThreads | null = null;
   let cursor: { afterRepo: string; afterNumber: number } | undefined;
@@ -80,10 +111,11 @@ export async function rebuildFromStore(store: Pick<Store, 'listIssues'>, options
       const page = await store.listIssues({ ...cursor, limit });
       const more = page.length === limit;
       if (more && threadCount > 0) threads ??= TermThreads.start(threadCount);
-      const terms = threads ? threads.pageTerms(page) : Promise.resolve(pageTerms(page));
+      // This thread's own counter is the one after the pool's threads.
+      const counted = threads ? threads.count(page) : Promise.resolve({ thread: threadCount, terms: localCounter.count(page) });
       // Handled when its turn comes; until then a failure must not count as unhandled.
-      terms.catch(() => undefined);
-      inFlight.push({ page, terms });
+      counted.catch(() => undefined);
+      inFlight.push({ page, counted });
       if (inFlight.length > threadCount) await collectOldest();
       if (!more) break;
       const last = page[page.length - 1];
@@ -93,5 +125,5 @@ export async function rebuildFromStore(store: Pick<Store, 'listIssues'>, options
   } finally {
     await threads?.close();
   }
-  return SimilarIssueIndex.fromExports([...collectors.values()].map((collector) => collector.snapshot));
+  return SimilarIssueIndex.fromExports([...collector.repos.values()].map((repo) => repo.snapshot));
 }

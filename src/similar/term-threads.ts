@@ -13,8 +13,15 @@ export interface TermResponse extends PageTerms {
   id: number;
 }
 
+/** A counted page and the thread that counted it: each thread's vocabulary is its own. */
+export interface CountedPage {
+  thread: number;
+  terms: PageTerms;
+}
+
 interface Pending {
-  resolve: (terms: PageTerms) => void;
+  thread: number;
+  resolve: (page: CountedPage) => void;
   reject: (error: Error) => void;
 }
 
@@ -30,11 +37,13 @@ export function defaultTermThreadCount(): number {
 export class TermThreads {
   private readonly pending = new Map<number, Pending>();
   private readonly load = new Map<Worker, Set<number>>();
+  private readonly threadOf = new Map<Worker, number>();
   private nextId = 0;
 
   private constructor(workers: Worker[]) {
-    for (const worker of workers) {
+    for (const [thread, worker] of workers.entries()) {
       this.load.set(worker, new Set());
+      this.threadOf.set(worker, thread);
       worker.on('message', (response: TermResponse) => this.settle(worker, response));
       worker.on('error', (error) => this.fail(worker, error));
       worker.on('exit', (code) => this.fail(worker, new Error(`term thread exited with code ${code}`)));
@@ -45,14 +54,14 @@ export class TermThreads {
     return new TermThreads(Array.from({ length: count }, () => startModuleWorker('./term-thread', import.meta.url)));
   }
 
-  /** `pageTerms(texts)`, computed on the least busy thread. */
-  pageTerms(texts: readonly IssueText[]): Promise<PageTerms> {
+  /** The page counted on the least busy thread (`PageTermCounter.count`, that thread's counter). */
+  count(texts: readonly IssueText[]): Promise<CountedPage> {
     const id = this.nextId++;
     const worker = this.leastBusy();
     this.load.get(worker)!.add(id);
     const request: TermRequest = { id, texts: texts.map(({ title, body }) => ({ title, body })) };
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { thread: this.threadOf.get(worker)!, resolve, reject });
       worker.postMessage(request);
     });
   }
@@ -74,7 +83,7 @@ export class TermThreads {
     this.load.get(worker)?.delete(id);
     const waiting = this.pending.get(id);
     this.pending.delete(id);
-    waiting?.resolve(terms);
+    waiting?.resolve({ thread: waiting.thread, terms });
   }
 
   /** A thread that dies takes its requests with it: they fail rather than wait forever. */
