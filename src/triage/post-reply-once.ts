@@ -2,7 +2,7 @@ import type { IssueComment, IssueTracker, RepoRef } from '../github/issue-tracke
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import type { DecisionRecord } from '../store/types.js';
-import { hasReplyMarker } from './render-reply.js';
+import { isReplyTo } from './render-reply.js';
 
 export interface PostReplyDeps {
   store: Pick<Store, 'claimReply' | 'markReplied' | 'setReplyState'>;
@@ -25,7 +25,7 @@ export async function postReplyOnce(deps: PostReplyDeps, tracker: IssueTracker, 
     return false;
   }
   const comments = await tracker.listComments(repoRef, record.issueNumber);
-  const earlier: IssueComment | undefined = comments.find((comment) => hasReplyMarker(comment.body));
+  const earlier: IssueComment | undefined = comments.find((comment) => isReplyTo(comment.body, record.repo, record.issueNumber));
   const comment = earlier ?? (await tracker.createComment(repoRef, record.issueNumber, body));
   if (earlier) log.warn({ commentId: earlier.id }, 'the reply was already posted (an earlier try died before recording it): not posting again');
   await deps.store.markReplied(record.id, { commentId: comment.id, url: comment.htmlUrl, body: comment.body, at: deps.now().toISOString() });

@@ -23,6 +23,11 @@ export function hasReplyMarker(commentBody: string): boolean {
   return commentBody.includes('<!-- supportbot:reply ');
 }
 
+/** True when the comment carries this very issue's marker: a reply copied from another issue does not count. */
+export function isReplyTo(commentBody: string, repo: string, issueNumber: number): boolean {
+  return commentBody.includes(replyMarker(repo, issueNumber));
+}
+
 /** Compiles a Markdown reply template. Markdown is not HTML: values are escaped for Markdown by the view, not by Handlebars. */
 export function compileReplyTemplate(source: string): ReplyTemplate {
   return Handlebars.compile<ReplyView>(source, { noEscape: true, strict: false });

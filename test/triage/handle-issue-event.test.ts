@@ -11,7 +11,7 @@ import type { Store } from '../../src/store/store.js';
 import type { IssueEventJob } from '../../src/triage/events.js';
 import { handleIssueEvent, type TriageDeps } from '../../src/triage/handle-issue-event.js';
 import { loadReplyTemplate } from '../../src/triage/load-reply-template.js';
-import { hasReplyMarker } from '../../src/triage/render-reply.js';
+import { hasReplyMarker, isReplyTo, replyMarker } from '../../src/triage/render-reply.js';
 import { repoRoot } from '../support/shared-dir.js';
 
 const kb = loadKnowledgeBase(path.join(repoRoot, 'classifiers', 'networking'));
@@ -74,12 +74,20 @@ describe('handleIssueEvent', () => {
   });
 
   const replies = () => tracker.comments(repoRef, 1).filter((comment) => hasReplyMarker(comment.body));
+  const replyOnIssue = (issueNumber: number) => `Try the URLSession background guide.\n\n${replyMarker('acme/support', issueNumber)}`;
 
   it('labels, replies once and records the decision', async () => {
     const outcome = await handleIssueEvent(deps, job('opened'));
     expect(outcome).toMatchObject({ outcome: 'triaged', replied: true, decision: { topic: 'urlsession', replyState: 'posted' } });
     expect(tracker.issue(repoRef, 1)?.labels).toContain('topic: URLSession');
     expect(replies()).toHaveLength(1);
+  });
+
+  it('still replies when a comment quotes the reply of another issue, marker and all', async () => {
+    tracker.seedComment(repoRef, 1, { body: `Same as this answer:\n\n${replyOnIssue(2)}`, authorLogin: 'helpful-user' });
+    const outcome = await handleIssueEvent(deps, job('opened'));
+    expect(outcome).toMatchObject({ outcome: 'triaged', replied: true });
+    expect(tracker.comments(repoRef, 1).filter((comment) => isReplyTo(comment.body, 'acme/support', 1))).toHaveLength(1);
   });
 
   it('re-triages on edit only while it has not replied', async () => {
