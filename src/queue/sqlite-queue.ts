@@ -4,7 +4,7 @@ import { applyMigrations, queueMigrations } from '../store/sqlite-migrations.js'
 import { defaultBackoff, describeJobError, planRetry, type BackoffOptions } from './backoff.js';
 import { keepLeaseAlive } from './lease.js';
 import { defaultLeaseMs, PollingJobQueue, type Worker } from './polling-queue.js';
-import type { Job, JobInfo, JobInput, JobQueue, JobState } from './job-queue.js';
+import type { Job, JobInfo, JobInput, JobQueue, JobState, WorkerOptions } from './job-queue.js';
 
 export interface SqliteQueueOptions {
   /** The SQLite file (may be the store's own file) or ':memory:'. */
@@ -19,6 +19,13 @@ export interface SqliteQueueOptions {
 
 const pollIntervalMs = 100;
 const drainCheckMs = 10;
+/**
+ * Finished jobs (payload: the issue's text) are deleted after a week, as pg-boss does, so the file
+ * does not grow by one job per delivery forever. A week is well past GitHub's three-day window
+ * for redelivering a webhook, so dedupe by delivery id is unaffected. Failed jobs stay until retried.
+ */
+export const keepDoneJobsMs = 7 * 24 * 3600_000;
+const pruneIntervalMs = 3600_000;
 
 interface JobRow {
   id: string;
@@ -56,6 +63,7 @@ function toJobInfo(row: JobRow): JobInfo {
 }
 
 class SqliteQueue extends PollingJobQueue {
+  private pruneTimer: NodeJS.Timeout | null = null;
   private readonly now: () => number;
   private readonly sql: ReturnType<typeof statementCache>;
   private readonly backoff: BackoffOptions;
@@ -87,6 +95,28 @@ class SqliteQueue extends PollingJobQueue {
     )();
     if (fresh.includes(true)) this.pump();
     return fresh;
+  }
+
+  override start(handler: (job: Job) => Promise<void>, options: WorkerOptions): void {
+    super.start(handler, options);
+    this.pruneDoneJobs();
+    this.pruneTimer = setInterval(() => this.pruneDoneJobs(), pruneIntervalMs);
+    this.pruneTimer.unref();
+  }
+
+  override async stop(): Promise<void> {
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    this.pruneTimer = null;
+    await super.stop();
+  }
+
+  private pruneDoneJobs(): void {
+    try {
+      const pruned = this.sql(`DELETE FROM jobs WHERE state = 'done' AND updated_at_ms < ?`).run(this.now() - keepDoneJobsMs).changes;
+      if (pruned > 0) this.options.logger?.info({ pruned }, 'job queue: deleted finished jobs older than a week');
+    } catch (error) {
+      this.options.logger?.warn({ err: error }, 'job queue: could not delete old finished jobs; trying again in an hour');
+    }
   }
 
   protected async release(): Promise<void> {

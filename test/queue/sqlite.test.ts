@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SbError } from '../../src/errors.js';
 import type { JobQueue } from '../../src/queue/job-queue.js';
-import { createSqliteQueue, type SqliteQueueOptions } from '../../src/queue/sqlite-queue.js';
+import { createSqliteQueue, keepDoneJobsMs, type SqliteQueueOptions } from '../../src/queue/sqlite-queue.js';
 import { createSqliteStore } from '../../src/store/sqlite-store.js';
 import { describeQueueContract } from '../contract/queue.contract.js';
 
@@ -48,6 +48,25 @@ describe('sqlite queue specifics', () => {
   afterEach(async () => {
     await Promise.all(toClose.splice(0).map((queue) => queue.close()));
     for (const cleanup of cleanups.splice(0)) cleanup();
+  });
+
+  it('deletes finished jobs older than a week when a worker starts, keeping failed and recent ones', async () => {
+    let clock = Date.parse('2024-05-01T10:00:00Z');
+    const queue = open({ file: ':memory:', maxAttempts: 1, backoff: fastBackoff, now: () => clock });
+    const handler = async (job: { id: string }) => {
+      if (job.id.includes('failing')) throw new Error('GitHub said no');
+    };
+    queue.start(handler, { concurrency: 1, pollIntervalMs: 10 });
+    await queue.enqueueMany([{ id: 'old-done', name: 'triage', payload: { body: 'issue text' } }, { id: 'old-failing', name: 'triage', payload: null }]);
+    await queue.drain(10_000);
+    await queue.stop();
+
+    clock += keepDoneJobsMs + 60_000;
+    await queue.enqueue({ id: 'recent', name: 'triage', payload: null });
+    queue.start(handler, { concurrency: 1, pollIntervalMs: 10 });
+    await queue.drain(10_000);
+    const left = Object.fromEntries((await queue.listJobs({})).map((job) => [job.id, job.state]));
+    expect(left).toEqual({ 'old-failing': 'failed', recent: 'done' });
   });
 
   it('waits at least as long as GitHub asked before the next try', async () => {
