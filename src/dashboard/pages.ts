@@ -313,16 +313,13 @@ export async function failuresPage(deps: PageDeps, session: Session) {
   return { rows };
 }
 
-/**
- * Replies waiting for review, newest first. The store has no reply-state filter, so this reads
- * the latest decisions in pages; a reply waiting longer than `scanLimit` decisions ago drops off.
- */
-export async function reviewPage(deps: PageDeps, session: Session, scanLimit = 5000) {
+/** Replies waiting for review, newest first, in the repositories this user may see. */
+export async function reviewPage(deps: PageDeps, session: Session) {
   const name = topicNamer(deps.knowledge());
   const pending: DecisionRecord[] = [];
-  for (let offset = 0; offset < scanLimit; offset += 500) {
-    const { items } = await deps.store.listDecisions({ limit: 500, offset });
-    pending.push(...items.filter((decision) => decision.replyState === 'pending-review' && canSeeRepo(session, decision.repo)));
+  for (let offset = 0; ; offset += 500) {
+    const { items } = await deps.store.listDecisions({ replyState: 'pending-review', limit: 500, offset });
+    pending.push(...items.filter((decision) => canSeeRepo(session, decision.repo)));
     if (items.length < 500) break;
   }
   return { rows: pending.map((decision) => ({ ...decisionRow(decision, name), replyBody: decision.replyBody })) };

@@ -177,6 +177,7 @@ function decisionWhere(filter: DecisionFilter): { sql: string; values: unknown[]
   if (filter.repo !== undefined) conditions.push(`d.repo = ${bind(filter.repo)}`);
   if (filter.topic !== undefined) conditions.push(`d.topic = ${bind(filter.topic)}`);
   if (filter.abstained !== undefined) conditions.push(`d.abstained = ${bind(filter.abstained)}`);
+  if (filter.replyState !== undefined) conditions.push(`d.reply_state = ${bind(filter.replyState)}`);
   if (filter.corrected !== undefined) conditions.push(filter.corrected ? 'lc.id IS NOT NULL' : 'lc.id IS NULL');
   if (filter.since !== undefined) conditions.push(`d.decided_at >= ${bind(filter.since)}`);
   if (filter.until !== undefined) conditions.push(`d.decided_at < ${bind(filter.until)}`);

@@ -204,6 +204,10 @@ function decisionWhere(filter: DecisionFilter): { sql: string; params: unknown[]
     clauses.push('d.abstained = ?');
     params.push(filter.abstained ? 1 : 0);
   }
+  if (filter.replyState !== undefined) {
+    clauses.push('d.reply_state = ?');
+    params.push(filter.replyState);
+  }
   if (filter.corrected !== undefined) {
     clauses.push(`${filter.corrected ? '' : 'NOT '}EXISTS (SELECT 1 FROM corrections x WHERE x.repo = d.repo AND x.issue_number = d.issue_number)`);
   }

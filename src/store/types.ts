@@ -92,6 +92,7 @@ export interface DecisionFilter {
   topic?: string;
   abstained?: boolean;
   corrected?: boolean;
+  replyState?: ReplyState;
   since?: string;
   until?: string;
   search?: string;

@@ -172,6 +172,17 @@ export function describeStoreContract(
         ]);
       });
 
+      it('filters by reply state', async () => {
+        const waiting = await store.saveDecision(makeDecision({ issueNumber: 1 }));
+        const declined = await store.saveDecision(makeDecision({ issueNumber: 2 }));
+        await store.saveDecision(makeDecision({ issueNumber: 3 }));
+        await store.setReplyState(waiting.id, 'pending-review');
+        await store.setReplyState(declined.id, 'declined');
+        const { items, total } = await store.listDecisions({ replyState: 'pending-review' });
+        expect(items.map((item) => item.id)).toEqual([waiting.id]);
+        expect(total).toBe(1);
+      });
+
       it('breaks decidedAt ties by id, newest first', async () => {
         const at = '2026-02-10T00:00:00.000Z';
         const a = await store.saveDecision(makeDecision({ issueNumber: 1, decidedAt: at }));
