@@ -29,6 +29,7 @@ const NaturalTfIdfClass = createRequire(import.meta.url)('natural/lib/natural/tf
 
 const repo = 'bench/tracker';
 const queryCount = 200;
+const queryPasses = 3;
 /** natural's queries per size are capped by count and by total time. */
 const naturalQueryBudgetMs = 30_000;
 
@@ -86,13 +87,16 @@ async function measureSize(size: number, print: (line: string) => void): Promise
   const ourTimes: number[] = [];
   const ourCpuTimes: number[] = [];
   let withSuggestions = 0;
-  for (const text of corpus.queries) {
-    const cpu = process.cpuUsage();
-    const { ms, value } = await timeIt(() => index.query(repo, text, { includePrivate: false }));
-    const used = process.cpuUsage(cpu);
-    ourCpuTimes.push((used.user + used.system) / 1000);
-    ourTimes.push(ms);
-    if (value.length > 0) withSuggestions++;
+  // Three passes over the queries: a p99 of 200 timings is their second worst, one stray pause away from another figure.
+  for (let pass = 0; pass < queryPasses; pass++) {
+    for (const text of corpus.queries) {
+      const cpu = process.cpuUsage();
+      const { ms, value } = await timeIt(() => index.query(repo, text, { includePrivate: false }));
+      const used = process.cpuUsage(cpu);
+      ourCpuTimes.push((used.user + used.system) / 1000);
+      ourTimes.push(ms);
+      if (pass === 0 && value.length > 0) withSuggestions++;
+    }
   }
 
   // natural gets our tokenizer's terms, so both index the same words; its build time includes them.
@@ -200,7 +204,7 @@ async function measureRestart(largest: SizeResult, print: (line: string) => void
 
 export const run: Bench = async (context) => {
   const sizes = context.quick ? [500, 2_000, 5_000] : [2_000, 20_000, 100_000];
-  context.print(`similar issues, floor ${DEFAULT_SIMILARITY_FLOOR}, one repository, ${queryCount} queries per size (tokenizing included on both sides)`);
+  context.print(`similar issues, floor ${DEFAULT_SIMILARITY_FLOOR}, one repository, ${queryCount} queries per size timed ${queryPasses} times (tokenizing included on both sides)`);
   // Wall time includes waiting for a core; on a shared machine CPU time says more about the code.
   context.print(`load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`);
   const figures: Record<string, Record<string, Figure>> = { machine: { loadAverage: round(os.loadavg()[0], 1), cores: os.cpus().length } };
