@@ -14,12 +14,12 @@ import { openQueue } from './queue/index.js';
 import type { JobQueue } from './queue/job-queue.js';
 import { buildApp } from './server/build-app.js';
 import { createMetrics, metricsRoute, startMetricsServer, type Metrics } from './server/metrics.js';
-import { loadSimilarIndex, rebuildFromStore, saveSimilarIndex, SimilarIssueIndex } from './similar/index.js';
+import { LiveSimilarIndex, loadSimilarIndex, rebuildFromStore, saveSimilarIndex } from './similar/index.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/store.js';
 import { assessIssue } from './triage/assess-issue.js';
 import type { IssueEventJob } from './triage/events.js';
-import type { SimilarIssues, TriageDeps } from './triage/handle-issue-event.js';
+import type { TriageDeps } from './triage/handle-issue-event.js';
 import { createIssueEventHandler } from './triage/job-handler.js';
 import { loadReplyTemplate } from './triage/load-reply-template.js';
 import { createModelKeeper, withStoredModel } from './training/index.js';
@@ -132,13 +132,8 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
   const stopModelWatch = models.watch();
   // Each worker process holds its own index; with several workers (PostgreSQL) each one only sees
   // the events it handled, so it is rebuilt from the shared store now and then and swapped in whole.
-  let similarIndex = new SimilarIssueIndex();
+  const similar = new LiveSimilarIndex();
   const similarSnapshotFile = path.join(config.dataDir, 'similar-index.snapshot');
-  const similar: SimilarIssues = {
-    upsert: (issue) => similarIndex.upsert(issue),
-    remove: (repo, number) => similarIndex.remove(repo, number),
-    query: (repo, text, queryOptions) => similarIndex.query(repo, text, queryOptions),
-  };
   const triageDeps: TriageDeps = {
     trackerFor: (job) => (config.dryRun || !github ? createDryRunTracker({ reader: github, snapshot: snapshotOf(job), logger }) : github),
     store,
@@ -157,14 +152,13 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
   if (options.role !== 'web') {
     const indexStarted = performance.now();
     const loaded = await loadSimilarIndex(store, similarSnapshotFile, logger);
-    similarIndex = loaded.index;
-    logger.info({ issues: similarIndex.size, source: loaded.source, ms: Math.round(performance.now() - indexStarted) }, 'similar-issue index ready');
+    similar.replace(loaded.index);
+    logger.info({ issues: loaded.index.size, source: loaded.source, ms: Math.round(performance.now() - indexStarted) }, 'similar-issue index ready');
     if (store.kind === 'postgres') {
       similarRefresh = setInterval(() => {
-        rebuildFromStore(store).then(
-          (fresh) => (similarIndex = fresh),
-          (error: unknown) => logger.warn({ err: error }, 'similar-issue index refresh failed; keeping the current one'),
-        );
+        similar
+          .refresh(() => rebuildFromStore(store))
+          .catch((error: unknown) => logger.warn({ err: error }, 'similar-issue index refresh failed; keeping the current one'));
       }, similarRefreshMs);
       similarRefresh.unref();
     }
@@ -231,7 +225,7 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
         await metricsServer?.close();
         await queue.close();
         if (options.role !== 'web') {
-          await saveSimilarIndex(similarIndex, store, similarSnapshotFile).catch((error: unknown) => logger.warn({ err: error }, 'could not save the similar-issue snapshot'));
+          await saveSimilarIndex(similar.index, store, similarSnapshotFile).catch((error: unknown) => logger.warn({ err: error }, 'could not save the similar-issue snapshot'));
         }
         await store.close();
       })();

@@ -3,3 +3,4 @@ export { rebuildFromStore } from './rebuild.js';
 export { DEFAULT_SIMILARITY_FLOOR } from './default-floor.js';
 export { measureSimilarityFloor, type FloorMeasurement } from './measure-floor.js';
 export { loadSimilarIndex, saveSimilarIndex } from './snapshot-file.js';
+export { LiveSimilarIndex } from './live-index.js';
