@@ -29,11 +29,17 @@ export abstract class PollingJobQueue implements JobQueue {
 
   abstract enqueue(job: JobInput): Promise<boolean>;
 
-  /** One at a time, in order: back ends that can insert several jobs in one commit override it. */
+  /**
+   * All at once (a connection pool spreads them), so a batch takes about as long as one job; a
+   * repeated id within the batch is a duplicate of its first copy. Back ends that can insert
+   * several jobs in one commit override it.
+   */
   async enqueueMany(jobs: readonly JobInput[]): Promise<boolean[]> {
-    const fresh: boolean[] = [];
-    for (const job of jobs) fresh.push(await this.enqueue(job));
-    return fresh;
+    const firstCopy = new Map<string, number>();
+    jobs.forEach((job, i) => {
+      if (!firstCopy.has(job.id)) firstCopy.set(job.id, i);
+    });
+    return Promise.all(jobs.map((job, i) => (firstCopy.get(job.id) === i ? this.enqueue(job) : false)));
   }
   abstract depth(): Promise<{ queued: number; running: number; failed: number }>;
   abstract listJobs(filter: { state?: JobState; limit?: number; id?: string }): Promise<JobInfo[]>;
