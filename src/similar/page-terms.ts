@@ -1,4 +1,5 @@
 import type { IssueText } from '../classify/types.js';
+import { grown } from './grown.js';
 import { issueTerms } from './similar-issue-index.js';
 
 /** Separates the words of `PageTerms.newWords`: the tokenizer never emits it. */
@@ -19,8 +20,8 @@ export interface PageTerms {
 /** Counts pages of issues; the pages of one counter must be read in the order it counted them. */
 export class PageTermCounter {
   private readonly vocabularyIndex = new Map<string, number>();
-  // Per vocabulary entry: the last issue that used it, and where that issue's count sits in `pairs`.
-  private lastIssue = new Int32Array(1024).fill(-1);
+  // Per vocabulary entry: the last issue that used it (counting from 1, so 0 is none), and where that issue's count sits in `pairs`.
+  private lastIssue = new Int32Array(1024);
   private pairAt = new Int32Array(1024);
   private issuesCounted = 0;
 
@@ -29,14 +30,15 @@ export class PageTermCounter {
     const pairs: number[] = [];
     const offsets = new Uint32Array(texts.length + 1);
     for (let i = 0; i < texts.length; i++) {
-      const issue = this.issuesCounted++;
+      const issue = ++this.issuesCounted;
       for (const term of issueTerms(texts[i])) {
         let index = this.vocabularyIndex.get(term);
         if (index === undefined) {
           index = this.vocabularyIndex.size;
           this.vocabularyIndex.set(term, index);
           newWords.push(term);
-          this.grow(index + 1);
+          this.lastIssue = grown(this.lastIssue, index + 1);
+          this.pairAt = grown(this.pairAt, index + 1);
         }
         if (this.lastIssue[index] === issue) {
           pairs[this.pairAt[index]]++;
@@ -49,15 +51,5 @@ export class PageTermCounter {
       offsets[i + 1] = pairs.length;
     }
     return { newWords: newWords.join(vocabularySeparator), offsets, counts: Uint32Array.from(pairs) };
-  }
-
-  private grow(size: number): void {
-    if (size <= this.lastIssue.length) return;
-    const lastIssue = new Int32Array(this.lastIssue.length * 2).fill(-1);
-    lastIssue.set(this.lastIssue);
-    const pairAt = new Int32Array(this.pairAt.length * 2);
-    pairAt.set(this.pairAt);
-    this.lastIssue = lastIssue;
-    this.pairAt = pairAt;
   }
 }

@@ -1,5 +1,6 @@
 import type { Store } from '../store/store.js';
 import type { StoredIssue } from '../store/types.js';
+import { grown } from './grown.js';
 import { PageTermCounter, vocabularySeparator, type PageTerms } from './page-terms.js';
 import { indexedIssue, SimilarIssueIndex } from './similar-issue-index.js';
 import type { RepoSnapshot } from './snapshot.js';
@@ -12,30 +13,23 @@ export interface RebuildOptions {
   threads?: number;
 }
 
-function grownInt32(array: Int32Array<ArrayBuffer>, size: number): Int32Array<ArrayBuffer> {
-  if (size <= array.length) return array;
-  const next = new Int32Array(Math.max(size, array.length * 2)).fill(-1);
-  next.set(array);
-  return next;
-}
-
 /** One repository's issues, in the shape an index is bulk-built from, and its term ids by rebuild-wide id. */
 class RepoCollector {
   readonly snapshot: RepoSnapshot;
-  private repoIdOf: Int32Array<ArrayBuffer> = new Int32Array(0);
+  /** By rebuild-wide word id: the repository's term id plus one (0: the repository has not used the word). */
+  private repoIdOf = new Int32Array(0);
 
   constructor(repo: string) {
     this.snapshot = { repo, terms: [], issues: [], counts: [] };
   }
 
   termId(wordId: number, words: readonly string[]): number {
-    this.repoIdOf = grownInt32(this.repoIdOf, wordId + 1);
-    let id = this.repoIdOf[wordId];
-    if (id < 0) {
-      id = this.repoIdOf[wordId] = this.snapshot.terms.length;
+    this.repoIdOf = grown(this.repoIdOf, wordId + 1);
+    if (this.repoIdOf[wordId] === 0) {
       this.snapshot.terms.push(words[wordId]);
+      this.repoIdOf[wordId] = this.snapshot.terms.length;
     }
-    return id;
+    return this.repoIdOf[wordId] - 1;
   }
 }
 
@@ -74,7 +68,7 @@ class RebuildCollector {
     const counter = (this.counters[thread] ??= { wordIdOf: new Int32Array(0), known: 0 });
     if (terms.newWords === '') return counter;
     const added = terms.newWords.split(vocabularySeparator);
-    counter.wordIdOf = grownInt32(counter.wordIdOf, counter.known + added.length);
+    counter.wordIdOf = grown(counter.wordIdOf, counter.known + added.length);
     for (const word of added) {
       let id = this.wordIds.get(word);
       if (id === undefined) {

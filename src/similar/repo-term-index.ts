@@ -1,3 +1,5 @@
+import { grown } from './grown.js';
+
 /**
  * An inverted TF-IDF index of one repository's issues.
  *
@@ -62,16 +64,6 @@ const sublinearTable = Float64Array.from({ length: 256 }, (_, count) => (count =
 /** The ranking's term-frequency weight, `1 + ln tf`. */
 export function sublinearTf(count: number): number {
   return count < 256 ? sublinearTable[count] : 1 + Math.log(count);
-}
-
-type Growable = Int32Array<ArrayBuffer> | Uint32Array<ArrayBuffer> | Float64Array<ArrayBuffer> | Uint8Array<ArrayBuffer>;
-
-/** The same array when long enough, else a copy `factor` times as long (or just long enough). */
-function grown<T extends Growable>(array: T, minLength: number, factor = 2): T {
-  if (array.length >= minLength) return array;
-  const next = new (array.constructor as new (length: number) => T)(Math.max(minLength, Math.ceil(array.length * factor), 4));
-  next.set(array as never);
-  return next;
 }
 
 function countStrings(terms: readonly string[]): Map<string, number> {
