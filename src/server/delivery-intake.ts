@@ -43,9 +43,10 @@ export class DeliveryIntake {
       const withJobs = batch.filter((entry) => entry.job !== null);
       const queued = withJobs.length > 0 ? await this.queue.enqueueMany(withJobs.map((entry) => entry.job!)) : [];
       const recorded = await this.store.recordDeliveries(batch.map((entry) => entry.record));
-      const queuedFresh = new Map(withJobs.map((entry, i) => [entry, queued[i]]));
       // A job's own id decides for deliveries that carry one: its queue row is what must not be doubled.
-      batch.forEach((entry, i) => entry.resolve(queuedFresh.get(entry) ?? recorded[i]));
+      // `queued` follows `withJobs`, which keeps the batch's order.
+      let nextQueued = 0;
+      batch.forEach((entry, i) => entry.resolve(entry.job !== null ? queued[nextQueued++] : recorded[i]));
     } catch (error) {
       for (const entry of batch) entry.reject(error);
     }
