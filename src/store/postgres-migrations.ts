@@ -103,6 +103,19 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'when each issue was last written or deleted, for workers following the changes',
+    sql: `
+      CREATE TABLE issue_changes (
+        repo text COLLATE "C" NOT NULL,
+        number integer NOT NULL,
+        changed_at_ms bigint NOT NULL,
+        PRIMARY KEY (repo, number)
+      );
+      CREATE INDEX issue_changes_by_time ON issue_changes (changed_at_ms);
+    `,
+  },
 ];
 
 /** Schema names go into SQL text (search_path, CREATE SCHEMA), so only plain identifiers pass. */

@@ -8,9 +8,11 @@ import type {
   DecisionInput,
   DecisionRecord,
   DeliveryRecord,
+  IssueChange,
   ModelVersionRecord,
   StoredIssue,
 } from './types.js';
+import { DEFAULT_ISSUE_CHANGE_OVERLAP_MS } from './types.js';
 import { applyPostgresMigrations, assertSchemaName } from './postgres-migrations.js';
 
 export interface PostgresStoreOptions {
@@ -19,6 +21,8 @@ export interface PostgresStoreOptions {
   schema?: string;
   poolSize?: number;
   logger?: Logger;
+  /** See DEFAULT_ISSUE_CHANGE_OVERLAP_MS; tests shorten it. */
+  issueChangeOverlapMs?: number;
 }
 
 const defaultSchema = 'supportbot';
@@ -137,6 +141,13 @@ function toCorrection(row: Row): CorrectionRecord {
   };
 }
 
+/** The database's clock, not the worker's: every worker stamps and reads changes by the same one. */
+const storeClockMsSql = '(extract(epoch FROM clock_timestamp()) * 1000)::bigint';
+/** Stamps the issue in $1 (repo) and $2 (number) as changed now; follows the statement's write. */
+const noteIssueChangeSql = `
+  INSERT INTO issue_changes (repo, number, changed_at_ms) VALUES ($1, $2, ${storeClockMsSql})
+  ON CONFLICT (repo, number) DO UPDATE SET changed_at_ms = EXCLUDED.changed_at_ms`;
+
 function toIssue(row: Row): StoredIssue {
   return {
     repo: row.repo as string,
@@ -240,6 +251,11 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   migrationClient.release();
 
   const query = <R extends pg.QueryResultRow = Row>(text: string, values?: unknown[]) => pool.query<R>(text, values);
+  const issueChangeOverlapMs = options.issueChangeOverlapMs ?? DEFAULT_ISSUE_CHANGE_OVERLAP_MS;
+  const issueChangeCursor = async (): Promise<number> => {
+    const { rows } = await query<{ now_ms: string }>(`SELECT ${storeClockMsSql} AS now_ms`);
+    return Number(rows[0]?.now_ms) - issueChangeOverlapMs;
+  };
 
   const getDecisionWhere = async (condition: string, values: unknown[]): Promise<DecisionRecord | null> => {
     const { rows } = await query(`${decisionSelect} WHERE ${condition}`, values);
@@ -390,17 +406,39 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
 
     async upsertIssue(issue) {
+      // One statement, so the issue and its change stamp commit together.
       await query(
-        `INSERT INTO issues (repo, number, title, body, state, answered, is_private, url, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-         ON CONFLICT (repo, number) DO UPDATE SET title = EXCLUDED.title, body = EXCLUDED.body, state = EXCLUDED.state,
-           answered = EXCLUDED.answered, is_private = EXCLUDED.is_private, url = EXCLUDED.url, updated_at = EXCLUDED.updated_at`,
+        `WITH written AS (
+           INSERT INTO issues (repo, number, title, body, state, answered, is_private, url, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+           ON CONFLICT (repo, number) DO UPDATE SET title = EXCLUDED.title, body = EXCLUDED.body, state = EXCLUDED.state,
+             answered = EXCLUDED.answered, is_private = EXCLUDED.is_private, url = EXCLUDED.url, updated_at = EXCLUDED.updated_at
+         )
+         ${noteIssueChangeSql}`,
         [issue.repo, issue.number, issue.title, issue.body, issue.state, issue.answered, issue.isPrivate, issue.url, issue.updatedAt],
       );
     },
 
     async deleteIssue(repo, issueNumber) {
-      await query('DELETE FROM issues WHERE repo = $1 AND number = $2', [repo, issueNumber]);
+      await query(`WITH removed AS (DELETE FROM issues WHERE repo = $1 AND number = $2) ${noteIssueChangeSql}`, [repo, issueNumber]);
+    },
+
+    issueChangeCursor,
+
+    async issueChangesSince(cursor) {
+      const next = await issueChangeCursor();
+      const { rows } = await query(
+        `SELECT c.repo AS changed_repo, c.number AS changed_number, i.*
+         FROM issue_changes c LEFT JOIN issues i ON i.repo = c.repo AND i.number = c.number
+         WHERE c.changed_at_ms >= $1 ORDER BY c.changed_at_ms`,
+        [Math.floor(cursor)],
+      );
+      const changes: IssueChange[] = rows.map((row) => ({
+        repo: row.changed_repo as string,
+        number: row.changed_number as number,
+        issue: row.repo === null ? null : toIssue(row),
+      }));
+      return { changes, cursor: next };
     },
 
     async listIssues(options) {
@@ -424,9 +462,13 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
 
     async issueFingerprint() {
-      const { rows } = await query('SELECT COUNT(*)::bigint AS n, MAX(updated_at) AS latest, COALESCE(SUM(number), 0)::bigint AS numbers FROM issues');
-      const row = rows[0] as { n: string; latest: string | null; numbers: string };
-      return `${Number(row.n)}|${row.latest ?? ''}|${Number(row.numbers)}`;
+      const { rows } = await query(
+        `SELECT COUNT(*)::bigint AS n, MAX(updated_at) AS latest, COALESCE(SUM(number), 0)::bigint AS numbers,
+           (SELECT MAX(changed_at_ms) FROM issue_changes) AS changed
+         FROM issues`,
+      );
+      const row = rows[0] as { n: string; latest: string | null; numbers: string; changed: string | null };
+      return `${Number(row.n)}|${row.latest ?? ''}|${Number(row.numbers)}|${row.changed ?? ''}`;
     },
 
     async saveModelVersion(version, modelJson) {

@@ -106,6 +106,19 @@ export const storeMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'when each issue was last written or deleted, for workers following the changes',
+    sql: `
+      CREATE TABLE issue_changes (
+        repo TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        changed_at_ms INTEGER NOT NULL,
+        PRIMARY KEY (repo, number)
+      );
+      CREATE INDEX issue_changes_by_time ON issue_changes (changed_at_ms);
+    `,
+  },
 ];
 
 export const queueMigrations: readonly Migration[] = [

@@ -6,10 +6,12 @@ import type {
   DecisionInput,
   DecisionRecord,
   DeliveryRecord,
+  IssueChange,
   ModelVersionRecord,
   ReplyState,
   StoredIssue,
 } from './types.js';
+import { DEFAULT_ISSUE_CHANGE_OVERLAP_MS } from './types.js';
 import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js';
 import { openSqliteDatabase, statementCache, type SqliteDatabase } from './sqlite-database.js';
 import { applyMigrations, storeMigrations } from './sqlite-migrations.js';
@@ -235,6 +237,7 @@ class SqliteStore implements Store {
   constructor(
     private readonly db: SqliteDatabase,
     private readonly checkpointer: Checkpointer | null,
+    private readonly issueChangeOverlapMs: number,
   ) {
     this.sql = statementCache(db);
   }
@@ -420,27 +423,55 @@ class SqliteStore implements Store {
   }
 
   async upsertIssue(issue: StoredIssue): Promise<void> {
-    this.sql(
-      `INSERT INTO issues (repo, number, title, body, state, answered, is_private, url, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (repo, number) DO UPDATE SET
-         title = excluded.title, body = excluded.body, state = excluded.state, answered = excluded.answered,
-         is_private = excluded.is_private, url = excluded.url, updated_at = excluded.updated_at`,
-    ).run(
-      issue.repo,
-      issue.number,
-      issue.title,
-      issue.body,
-      issue.state,
-      issue.answered ? 1 : 0,
-      issue.isPrivate ? 1 : 0,
-      issue.url,
-      issue.updatedAt,
-    );
+    this.db.transaction(() => {
+      this.sql(
+        `INSERT INTO issues (repo, number, title, body, state, answered, is_private, url, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (repo, number) DO UPDATE SET
+           title = excluded.title, body = excluded.body, state = excluded.state, answered = excluded.answered,
+           is_private = excluded.is_private, url = excluded.url, updated_at = excluded.updated_at`,
+      ).run(
+        issue.repo,
+        issue.number,
+        issue.title,
+        issue.body,
+        issue.state,
+        issue.answered ? 1 : 0,
+        issue.isPrivate ? 1 : 0,
+        issue.url,
+        issue.updatedAt,
+      );
+      this.noteIssueChange(issue.repo, issue.number);
+    })();
   }
 
   async deleteIssue(repo: string, issueNumber: number): Promise<void> {
-    this.sql('DELETE FROM issues WHERE repo = ? AND number = ?').run(repo, issueNumber);
+    this.db.transaction(() => {
+      this.sql('DELETE FROM issues WHERE repo = ? AND number = ?').run(repo, issueNumber);
+      this.noteIssueChange(repo, issueNumber);
+    })();
+  }
+
+  private noteIssueChange(repo: string, issueNumber: number): void {
+    this.sql(
+      `INSERT INTO issue_changes (repo, number, changed_at_ms) VALUES (?, ?, ?)
+       ON CONFLICT (repo, number) DO UPDATE SET changed_at_ms = excluded.changed_at_ms`,
+    ).run(repo, issueNumber, Date.now());
+  }
+
+  async issueChangeCursor(): Promise<number> {
+    return Date.now() - this.issueChangeOverlapMs;
+  }
+
+  async issueChangesSince(cursor: number): Promise<{ changes: IssueChange[]; cursor: number }> {
+    const next = await this.issueChangeCursor();
+    const rows = this.sql(
+      `SELECT c.repo AS changed_repo, c.number AS changed_number, i.*
+       FROM issue_changes c LEFT JOIN issues i ON i.repo = c.repo AND i.number = c.number
+       WHERE c.changed_at_ms >= ? ORDER BY c.changed_at_ms`,
+    ).all(cursor) as Array<IssueRow & { changed_repo: string; changed_number: number }>;
+    const changes = rows.map((row) => ({ repo: row.changed_repo, number: row.changed_number, issue: row.repo === null ? null : toIssue(row) }));
+    return { changes, cursor: next };
   }
 
   async listIssues(options: { repo?: string; afterRepo?: string; afterNumber?: number; limit: number }): Promise<StoredIssue[]> {
@@ -464,8 +495,12 @@ class SqliteStore implements Store {
   }
 
   async issueFingerprint(): Promise<string> {
-    const row = this.sql('SELECT COUNT(*) AS n, MAX(updated_at) AS latest, TOTAL(number) AS numbers FROM issues').get() as { n: number; latest: string | null; numbers: number };
-    return `${row.n}|${row.latest ?? ''}|${row.numbers}`;
+    const row = this.sql(
+      `SELECT COUNT(*) AS n, MAX(updated_at) AS latest, TOTAL(number) AS numbers,
+         (SELECT MAX(changed_at_ms) FROM issue_changes) AS changed
+       FROM issues`,
+    ).get() as { n: number; latest: string | null; numbers: number; changed: number | null };
+    return `${row.n}|${row.latest ?? ''}|${row.numbers}|${row.changed ?? ''}`;
   }
 
   async saveModelVersion(version: ModelVersionRecord, modelJson: string): Promise<void> {
@@ -516,8 +551,9 @@ class SqliteStore implements Store {
 }
 
 /** The default store: one SQLite file (created with its folder when missing) or ':memory:'. */
-export function createSqliteStore(options: { file: string }): Store {
+export function createSqliteStore(options: { file: string; issueChangeOverlapMs?: number }): Store {
   const db = openSqliteDatabase(options.file);
   applyMigrations(db, 'store', storeMigrations);
-  return new SqliteStore(db, options.file === ':memory:' ? null : startCheckpointer(options.file));
+  const checkpointer = options.file === ':memory:' ? null : startCheckpointer(options.file);
+  return new SqliteStore(db, checkpointer, options.issueChangeOverlapMs ?? DEFAULT_ISSUE_CHANGE_OVERLAP_MS);
 }

@@ -5,6 +5,7 @@ import type {
   DecisionInput,
   DecisionRecord,
   DeliveryRecord,
+  IssueChange,
   ModelVersionRecord,
   StoredIssue,
 } from './types.js';
@@ -55,8 +56,21 @@ export interface Store {
   listIssues(options: { repo?: string; afterRepo?: string; afterNumber?: number; limit: number }): Promise<StoredIssue[]>;
 
   /**
-   * A cheap summary of the stored issues (count, latest update, sum of numbers) that changes when
-   * any issue is added, edited or deleted: a saved similar-issue snapshot is only reused when it matches.
+   * Where to start following issue changes. Take it before a full read of the issues: whatever is
+   * written during the read is then still reported by `issueChangesSince`.
+   */
+  issueChangeCursor(): Promise<number>;
+  /**
+   * The issues written or deleted since `cursor` (each once, as it is now) and the cursor for the
+   * next call. Worker processes that keep their own similar-issue index follow the other workers'
+   * writes this way. A change may be reported again by the next call, never skipped.
+   */
+  issueChangesSince(cursor: number): Promise<{ changes: IssueChange[]; cursor: number }>;
+
+  /**
+   * A cheap summary of the stored issues (count, latest update, sum of numbers, latest change stamp)
+   * that changes with every issue written or deleted: a saved similar-issue snapshot is only reused
+   * when it matches.
    */
   issueFingerprint(): Promise<string>;
 

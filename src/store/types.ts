@@ -119,6 +119,20 @@ export interface StoredIssue {
   updatedAt: string;
 }
 
+/** An issue written or deleted in the store: its row as it is now, or null once deleted. */
+export interface IssueChange {
+  repo: string;
+  number: number;
+  issue: StoredIssue | null;
+}
+
+/**
+ * How far back each read of issue changes reaches before its cursor. A write is stamped with the
+ * store's clock when it runs but seen by others only once committed; this margin covers that gap,
+ * so a change may be reported twice but is never skipped.
+ */
+export const DEFAULT_ISSUE_CHANGE_OVERLAP_MS = 10_000;
+
 export interface ModelVersionRecord {
   version: string;
   createdAt: string;

@@ -10,8 +10,11 @@ import type { CorrectionInput, DecisionInput, DeliveryRecord, StoredIssue } from
  * Conventions the suite pins down so the back ends agree:
  * - timestamps are ISO-8601 UTC strings; `since` is inclusive and `until` exclusive, on decidedAt;
  * - listDecisions is newest first (decidedAt, then id), 50 items when no limit is given;
- * - markReplied and claimReply throw for an unknown decision id (a bug, not a lost race).
+ * - markReplied and claimReply throw for an unknown decision id (a bug, not a lost race);
+ * - stores are made with `issueChangeOverlapMs` (exported here), so the suite need not wait 10 s.
  */
+export const issueChangeOverlapMs = 200;
+
 export function describeStoreContract(
   name: string,
   makeStore: () => Promise<{ store: Store; cleanup(): Promise<void> }>,
@@ -336,6 +339,40 @@ export function describeStoreContract(
         expect(deleted).not.toBe(edited);
         await store.upsertIssue(makeIssue({ repo: 'a/one', number: 3, updatedAt: '2026-01-01T00:00:00.000Z' }));
         expect(await store.issueFingerprint()).not.toBe(deleted);
+      });
+    });
+
+    describe('issue changes', () => {
+      const byKey = (changes: Array<{ repo: string; number: number }>) =>
+        [...changes].sort((a, b) => a.repo.localeCompare(b.repo) || a.number - b.number);
+
+      it('reports each issue written or deleted since the cursor once, as it is now', async () => {
+        await store.upsertIssue(makeIssue({ repo: 'a/one', number: 1 }));
+        const cursor = await store.issueChangeCursor();
+        const edited = makeIssue({ repo: 'a/one', number: 1, title: 'edited title', state: 'closed', answered: true });
+        await store.upsertIssue(edited);
+        await store.upsertIssue(makeIssue({ repo: 'a/one', number: 2 }));
+        await store.deleteIssue('a/one', 2);
+        await store.deleteIssue('b/two', 9);
+        const { changes } = await store.issueChangesSince(cursor);
+        expect(byKey(changes)).toEqual([
+          { repo: 'a/one', number: 1, issue: edited },
+          { repo: 'a/one', number: 2, issue: null },
+          { repo: 'b/two', number: 9, issue: null },
+        ]);
+      });
+
+      it('moves its cursor on: once the overlap has passed, an old change is not reported again', async () => {
+        const start = await store.issueChangeCursor();
+        await store.upsertIssue(makeIssue({ repo: 'a/one', number: 1 }));
+        await new Promise((resolve) => setTimeout(resolve, issueChangeOverlapMs + 100));
+        const first = await store.issueChangesSince(start);
+        expect(first.changes.map((change) => change.number)).toEqual([1]);
+        const later = makeIssue({ repo: 'a/one', number: 2 });
+        await store.upsertIssue(later);
+        const second = await store.issueChangesSince(first.cursor);
+        expect(second.changes).toEqual([{ repo: 'a/one', number: 2, issue: later }]);
+        expect(second.cursor).toBeGreaterThan(first.cursor);
       });
     });
 

@@ -1,6 +1,6 @@
 import { describe } from 'vitest';
 import { createPostgresStore } from '../../src/store/postgres-store.js';
-import { describeStoreContract } from '../contract/store.contract.js';
+import { describeStoreContract, issueChangeOverlapMs } from '../contract/store.contract.js';
 import { pgBinDir, pgMissingMessage } from '../support/pg-cluster.js';
 import { useThrowawaySchemas } from '../support/pg-schemas.js';
 
@@ -13,7 +13,7 @@ describe.skipIf(!hasPostgres)('PostgreSQL store against the Store contract', () 
   // A fresh schema per test: the contract expects an empty store every time.
   describeStoreContract('postgres', async () => {
     const schema = pg.nextSchema();
-    const store = await createPostgresStore({ connectionString: pg.connectionString(), schema, poolSize: 4 });
+    const store = await createPostgresStore({ connectionString: pg.connectionString(), schema, poolSize: 4, issueChangeOverlapMs });
     return {
       store,
       cleanup: async () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { openSqliteDatabase } from '../../src/store/sqlite-database.js';
 import { applyMigrations, schemaVersion, storeMigrations } from '../../src/store/sqlite-migrations.js';
 import { createSqliteStore } from '../../src/store/sqlite-store.js';
-import { describeStoreContract } from '../contract/store.contract.js';
+import { describeStoreContract, issueChangeOverlapMs } from '../contract/store.contract.js';
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'supportbot-sqlite-store-'));
@@ -13,7 +13,7 @@ function tempDir(): string {
 
 describeStoreContract('sqlite file', async () => {
   const dir = tempDir();
-  const store = createSqliteStore({ file: path.join(dir, 'supportbot.db') });
+  const store = createSqliteStore({ file: path.join(dir, 'supportbot.db'), issueChangeOverlapMs });
   return {
     store,
     cleanup: async () => {
@@ -24,7 +24,7 @@ describeStoreContract('sqlite file', async () => {
 });
 
 describeStoreContract('sqlite :memory:', async () => {
-  const store = createSqliteStore({ file: ':memory:' });
+  const store = createSqliteStore({ file: ':memory:', issueChangeOverlapMs });
   return { store, cleanup: () => store.close() };
 });
 
