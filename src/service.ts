@@ -14,7 +14,7 @@ import { openQueue } from './queue/index.js';
 import type { JobQueue } from './queue/job-queue.js';
 import { buildApp } from './server/build-app.js';
 import { createMetrics, metricsRoute, startMetricsServer, type Metrics } from './server/metrics.js';
-import { LiveSimilarIndex, loadSimilarIndex, rebuildFromStore, saveSimilarIndex } from './similar/index.js';
+import { followIssueChanges, loadSimilarIndex, saveSimilarIndex, type IssueChangeFollower, type SimilarIssueIndex } from './similar/index.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/store.js';
 import { assessIssue } from './triage/assess-issue.js';
@@ -26,7 +26,8 @@ import { createModelKeeper, withStoredModel } from './training/index.js';
 
 export type ServiceRole = 'web' | 'worker' | 'all';
 
-const similarRefreshMs = 10 * 60_000;
+/** How soon a worker's similar-issue index learns of issues other processes wrote to the store. */
+const defaultSimilarFollowMs = 2_000;
 
 export interface Service {
   app: FastifyInstance | null;
@@ -51,6 +52,8 @@ export interface ServiceOptions {
   now?: () => Date;
   /** GitHub client tuning (tests shorten the first retry wait). */
   github?: { retryBaseMs?: number };
+  /** How often a worker reads issue changes other processes made (default 2 s; tests shorten it). */
+  similarFollowMs?: number;
 }
 
 function snapshotOf(job: IssueEventJob) {
@@ -130,38 +133,32 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
     logger: logger.child({ component: 'training' }),
   });
   const stopModelWatch = models.watch();
-  // Each worker process holds its own index; with several workers (PostgreSQL) each one only sees
-  // the events it handled, so it is rebuilt from the shared store now and then and swapped in whole.
-  const similar = new LiveSimilarIndex();
   const similarSnapshotFile = path.join(config.dataDir, 'similar-index.snapshot');
-  const triageDeps: TriageDeps = {
-    trackerFor: (job) => (config.dryRun || !github ? createDryRunTracker({ reader: github, snapshot: snapshotOf(job), logger }) : github),
-    store,
-    knowledge: () => kb,
-    similar,
-    replyTemplate,
-    repoSettings: (repo, tracker) => repoSettings.get(repo, tracker),
-    dryRun: config.dryRun,
-    now,
-    logger,
-  };
 
   let app: FastifyInstance | null = null;
   let url: string | null = null;
-  let similarRefresh: NodeJS.Timeout | undefined;
+  let similar: { index: SimilarIssueIndex; follower: IssueChangeFollower } | null = null;
   if (options.role !== 'web') {
     const indexStarted = performance.now();
     const loaded = await loadSimilarIndex(store, similarSnapshotFile, logger);
-    similar.replace(loaded.index);
     logger.info({ issues: loaded.index.size, source: loaded.source, ms: Math.round(performance.now() - indexStarted) }, 'similar-issue index ready');
-    if (store.kind === 'postgres') {
-      similarRefresh = setInterval(() => {
-        similar
-          .refresh(() => rebuildFromStore(store))
-          .catch((error: unknown) => logger.warn({ err: error }, 'similar-issue index refresh failed; keeping the current one'));
-      }, similarRefreshMs);
-      similarRefresh.unref();
-    }
+    // Each worker process holds its own index and updates it for the events it handles; what
+    // other workers (PostgreSQL) or a backfill write to the shared store reaches it by following.
+    similar = {
+      index: loaded.index,
+      follower: followIssueChanges({ store, index: loaded.index, cursor: loaded.changeCursor, intervalMs: options.similarFollowMs ?? defaultSimilarFollowMs, logger }),
+    };
+    const triageDeps: TriageDeps = {
+      trackerFor: (job) => (config.dryRun || !github ? createDryRunTracker({ reader: github, snapshot: snapshotOf(job), logger }) : github),
+      store,
+      knowledge: () => kb,
+      similar: loaded.index,
+      replyTemplate,
+      repoSettings: (repo, tracker) => repoSettings.get(repo, tracker),
+      dryRun: config.dryRun,
+      now,
+      logger,
+    };
     const handler = createIssueEventHandler(triageDeps, (outcome, job) => {
       metrics.jobs.inc({ outcome: outcome.outcome });
       if (outcome.outcome === 'triaged') {
@@ -219,13 +216,16 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
     },
     stop() {
       stopping ??= (async () => {
-        clearInterval(similarRefresh);
         stopModelWatch();
         await app?.close();
         await metricsServer?.close();
         await queue.close();
-        if (options.role !== 'web') {
-          await saveSimilarIndex(similar.index, store, similarSnapshotFile).catch((error: unknown) => logger.warn({ err: error }, 'could not save the similar-issue snapshot'));
+        if (similar) {
+          const { index, follower } = similar;
+          await follower.stop();
+          await saveSimilarIndex(index, store, similarSnapshotFile, () => follower.catchUp()).catch((error: unknown) =>
+            logger.warn({ err: error }, 'could not save the similar-issue snapshot'),
+          );
         }
         await store.close();
       })();

@@ -2,5 +2,5 @@ export { SimilarIssueIndex, issueTerms, DEFAULT_SIMILAR_LIMIT, type SimilarQuery
 export { rebuildFromStore } from './rebuild.js';
 export { DEFAULT_SIMILARITY_FLOOR } from './default-floor.js';
 export { measureSimilarityFloor, type FloorMeasurement } from './measure-floor.js';
-export { loadSimilarIndex, saveSimilarIndex } from './snapshot-file.js';
-export { LiveSimilarIndex } from './live-index.js';
+export { loadSimilarIndex, saveSimilarIndex, type LoadedSimilarIndex } from './snapshot-file.js';
+export { followIssueChanges, type IssueChangeFollower } from './follow-changes.js';

@@ -36,12 +36,18 @@ export function testEnv(options: { githubUrl: string | null; dataDir: string; en
 }
 
 /** Starts the real service (SQLite, HTTP on a free loopback port) in this process. */
-export async function startTestService(options: { githubUrl: string | null; env?: Record<string, string>; role?: ServiceRole; dataDir?: string }): Promise<TestService> {
+export async function startTestService(options: {
+  githubUrl: string | null;
+  env?: Record<string, string>;
+  role?: ServiceRole;
+  dataDir?: string;
+  similarFollowMs?: number;
+}): Promise<TestService> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'supportbot-test-'));
   const config = readEnv({ ...testEnv({ githubUrl: options.githubUrl, dataDir, env: options.env }), HOST: '127.0.0.1' }, repoRoot);
   const logLines: string[] = [];
   const logger = createLogger({ level: 'debug', secrets: secretsOf(config), destination: { write: (line: string) => void logLines.push(line) } });
-  const service = await startService(config, { role: options.role ?? 'all', port: 0, logger, github: { retryBaseMs: 20 } });
+  const service = await startService(config, { role: options.role ?? 'all', port: 0, logger, github: { retryBaseMs: 20 }, similarFollowMs: options.similarFollowMs });
   return {
     service,
     url: service.url ?? '',
