@@ -24,6 +24,8 @@ export function followIssueChanges(options: {
   logger: Logger;
 }): IssueChangeFollower {
   let cursor = options.cursor;
+  // Consecutive reads overlap: a change already applied, same stamp, is not tokenized again.
+  const applied = new Map<string, number>();
   let running: Promise<number> | null = null;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
@@ -32,13 +34,20 @@ export function followIssueChanges(options: {
     running ??= (async () => {
       try {
         const { changes, cursor: next } = await options.store.issueChangesSince(cursor);
+        let count = 0;
         for (const change of changes) {
+          const key = `${change.repo}#${change.number}`;
+          if (applied.get(key) === change.changedAtMs) continue;
           if (change.issue) options.index.upsert(change.issue);
           else options.index.remove(change.repo, change.number);
+          applied.set(key, change.changedAtMs);
+          count++;
         }
         cursor = next;
-        if (changes.length > 0) options.logger.debug({ changes: changes.length }, 'similar-issue index: applied issue changes from the store');
-        return changes.length;
+        // A stamp before the cursor is never read again.
+        for (const [key, stamp] of applied) if (stamp < cursor) applied.delete(key);
+        if (count > 0) options.logger.debug({ changes: count }, 'similar-issue index: applied issue changes from the store');
+        return count;
       } finally {
         running = null;
       }

@@ -143,10 +143,13 @@ function toCorrection(row: Row): CorrectionRecord {
 
 /** The database's clock, not the worker's: every worker stamps and reads changes by the same one. */
 const storeClockMsSql = '(extract(epoch FROM clock_timestamp()) * 1000)::bigint';
-/** Stamps the issue in $1 (repo) and $2 (number) as changed now; follows the statement's write. */
+/**
+ * Stamps the issue in $1 (repo) and $2 (number) as changed now; follows the statement's write.
+ * Each write of one issue gets a later stamp than the one before, even within a millisecond.
+ */
 const noteIssueChangeSql = `
   INSERT INTO issue_changes (repo, number, changed_at_ms) VALUES ($1, $2, ${storeClockMsSql})
-  ON CONFLICT (repo, number) DO UPDATE SET changed_at_ms = EXCLUDED.changed_at_ms`;
+  ON CONFLICT (repo, number) DO UPDATE SET changed_at_ms = GREATEST(EXCLUDED.changed_at_ms, issue_changes.changed_at_ms + 1)`;
 
 function toIssue(row: Row): StoredIssue {
   return {
@@ -428,7 +431,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     async issueChangesSince(cursor) {
       const next = await issueChangeCursor();
       const { rows } = await query(
-        `SELECT c.repo AS changed_repo, c.number AS changed_number, i.*
+        `SELECT c.repo AS changed_repo, c.number AS changed_number, c.changed_at_ms, i.*
          FROM issue_changes c LEFT JOIN issues i ON i.repo = c.repo AND i.number = c.number
          WHERE c.changed_at_ms >= $1 ORDER BY c.changed_at_ms`,
         [Math.floor(cursor)],
@@ -437,6 +440,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         repo: row.changed_repo as string,
         number: row.changed_number as number,
         issue: row.repo === null ? null : toIssue(row),
+        changedAtMs: Number(row.changed_at_ms),
       }));
       return { changes, cursor: next };
     },

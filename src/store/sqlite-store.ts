@@ -452,10 +452,11 @@ class SqliteStore implements Store {
     })();
   }
 
+  /** Each write of one issue gets a later stamp than the one before, even within a millisecond. */
   private noteIssueChange(repo: string, issueNumber: number): void {
     this.sql(
       `INSERT INTO issue_changes (repo, number, changed_at_ms) VALUES (?, ?, ?)
-       ON CONFLICT (repo, number) DO UPDATE SET changed_at_ms = excluded.changed_at_ms`,
+       ON CONFLICT (repo, number) DO UPDATE SET changed_at_ms = MAX(excluded.changed_at_ms, changed_at_ms + 1)`,
     ).run(repo, issueNumber, Date.now());
   }
 
@@ -466,11 +467,16 @@ class SqliteStore implements Store {
   async issueChangesSince(cursor: number): Promise<{ changes: IssueChange[]; cursor: number }> {
     const next = await this.issueChangeCursor();
     const rows = this.sql(
-      `SELECT c.repo AS changed_repo, c.number AS changed_number, i.*
+      `SELECT c.repo AS changed_repo, c.number AS changed_number, c.changed_at_ms, i.*
        FROM issue_changes c LEFT JOIN issues i ON i.repo = c.repo AND i.number = c.number
        WHERE c.changed_at_ms >= ? ORDER BY c.changed_at_ms`,
-    ).all(cursor) as Array<IssueRow & { changed_repo: string; changed_number: number }>;
-    const changes = rows.map((row) => ({ repo: row.changed_repo, number: row.changed_number, issue: row.repo === null ? null : toIssue(row) }));
+    ).all(cursor) as Array<IssueRow & { changed_repo: string; changed_number: number; changed_at_ms: number }>;
+    const changes = rows.map((row) => ({
+      repo: row.changed_repo,
+      number: row.changed_number,
+      issue: row.repo === null ? null : toIssue(row),
+      changedAtMs: row.changed_at_ms,
+    }));
     return { changes, cursor: next };
   }
 

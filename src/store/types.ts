@@ -124,6 +124,8 @@ export interface IssueChange {
   repo: string;
   number: number;
   issue: StoredIssue | null;
+  /** The stamp of its latest write, on the store's clock: the same change read twice has the same one. */
+  changedAtMs: number;
 }
 
 /**

@@ -355,11 +355,25 @@ export function describeStoreContract(
         await store.deleteIssue('a/one', 2);
         await store.deleteIssue('b/two', 9);
         const { changes } = await store.issueChangesSince(cursor);
+        const stamp = expect.any(Number);
         expect(byKey(changes)).toEqual([
-          { repo: 'a/one', number: 1, issue: edited },
-          { repo: 'a/one', number: 2, issue: null },
-          { repo: 'b/two', number: 9, issue: null },
+          { repo: 'a/one', number: 1, issue: edited, changedAtMs: stamp },
+          { repo: 'a/one', number: 2, issue: null, changedAtMs: stamp },
+          { repo: 'b/two', number: 9, issue: null, changedAtMs: stamp },
         ]);
+        expect((await store.issueChangesSince(cursor)).changes).toEqual(changes);
+      });
+
+      it('stamps each write of an issue later than the one before, even within one millisecond', async () => {
+        const cursor = await store.issueChangeCursor();
+        const stampOf = async () => (await store.issueChangesSince(cursor)).changes[0]?.changedAtMs ?? Number.NaN;
+        await store.upsertIssue(makeIssue({ repo: 'a/one', number: 1, title: 'first' }));
+        const first = await stampOf();
+        await store.upsertIssue(makeIssue({ repo: 'a/one', number: 1, title: 'second' }));
+        const second = await stampOf();
+        await store.deleteIssue('a/one', 1);
+        expect(second).toBeGreaterThan(first);
+        expect(await stampOf()).toBeGreaterThan(second);
       });
 
       it('moves its cursor on: once the overlap has passed, an old change is not reported again', async () => {
@@ -371,7 +385,7 @@ export function describeStoreContract(
         const later = makeIssue({ repo: 'a/one', number: 2 });
         await store.upsertIssue(later);
         const second = await store.issueChangesSince(first.cursor);
-        expect(second.changes).toEqual([{ repo: 'a/one', number: 2, issue: later }]);
+        expect(second.changes).toEqual([{ repo: 'a/one', number: 2, issue: later, changedAtMs: expect.any(Number) }]);
         expect(second.cursor).toBeGreaterThanOrEqual(first.cursor);
       });
     });

@@ -69,6 +69,20 @@ describe('following issue changes made by other processes', () => {
     expect(loaded.index.query(repo, tunnelQuestion, query).map((ref) => ref.number)).toEqual([1]);
   });
 
+  it('applies each change once, though consecutive reads overlap', async () => {
+    const worker = openStore();
+    const loaded = await loadSimilarIndex(worker, path.join(dir, 'no-snapshot'), logger);
+    const follower = followIssueChanges({ store: worker, index: loaded.index, cursor: loaded.changeCursor, intervalMs: 60_000, logger });
+    followers.push(follower);
+    await worker.upsertIssue(tunnelIssue);
+    expect(await follower.catchUp()).toBe(1);
+    expect(await follower.catchUp()).toBe(0);
+    await worker.upsertIssue({ ...tunnelIssue, title: 'Packet tunnel stops after sleep (edited)' });
+    await worker.deleteIssue(repo, 2);
+    expect(await follower.catchUp()).toBe(2);
+    expect(await follower.catchUp()).toBe(0);
+  });
+
   it('keeps its cursor when a read fails, so the next poll still applies the change', async () => {
     const worker = openStore();
     const loaded = await loadSimilarIndex(worker, path.join(dir, 'no-snapshot'), logger);
