@@ -97,7 +97,7 @@ export function backfillCommand(): Command {
       if (options.since && Number.isNaN(Date.parse(options.since))) throw new Error(`--since must be a date, got "${options.since}"`);
       let config: AppConfig;
       try {
-        config = readEnv();
+        config = readEnv(process.env, process.cwd(), { receivesWebhooks: false });
       } catch (error) {
         if (error instanceof ConfigError) throw new Error(error.message);
         throw error;

@@ -91,7 +91,11 @@ function normalizePrivateKey(key: string): string {
   return key.includes('\\n') ? key.replace(/\\n/g, '\n') : key;
 }
 
-export function readEnv(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): AppConfig {
+/**
+ * `receivesWebhooks: false` is for commands that only call GitHub (backfill): they need
+ * credentials, not the webhook's secret, so a maintainer can try the bot before setting up a webhook.
+ */
+export function readEnv(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd(), options: { receivesWebhooks?: boolean } = {}): AppConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
@@ -113,7 +117,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env, cwd: string = proc
 
   const explicitDryRun = values.DRY_RUN === 'true' || values.DRY_RUN === '1';
   const dryRun = explicitDryRun || auth.kind === 'none';
-  if (!dryRun && !values.WEBHOOK_SECRET) {
+  if (!dryRun && !values.WEBHOOK_SECRET && options.receivesWebhooks !== false) {
     problems.push('WEBHOOK_SECRET: required when GitHub credentials are set (the secret configured on the webhook)');
   }
   if (values.GITHUB_CLIENT_ID && !values.GITHUB_CLIENT_SECRET) problems.push('GITHUB_CLIENT_SECRET: required when GITHUB_CLIENT_ID is set');

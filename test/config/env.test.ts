@@ -32,6 +32,12 @@ describe('readEnv', () => {
     expect(config.github.auth).toEqual({ kind: 'token', token: 'ghp_example' });
   });
 
+  it('asks no webhook secret of a command that receives no webhooks, such as backfill', () => {
+    const config = readEnv({ GITHUB_TOKEN: 'ghp_example' }, '/srv', { receivesWebhooks: false });
+    expect(config.github.auth).toEqual({ kind: 'token', token: 'ghp_example' });
+    expect(config.webhookSecret).toBeNull();
+  });
+
   it('reads a GitHub App key with escaped newlines', () => {
     const config = readEnv({ GITHUB_APP_ID: '123', GITHUB_PRIVATE_KEY: pem, WEBHOOK_SECRET: 'shh-secret' });
     expect(config.github.auth.kind).toBe('app');
