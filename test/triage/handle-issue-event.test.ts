@@ -112,11 +112,17 @@ describe('handleIssueEvent', () => {
     expect(await handleIssueEvent(deps, job('reopened'))).toMatchObject({ outcome: 'skipped' });
   });
 
-  it('keeps the similar-issue index in step with closes and deletes', async () => {
+  it('keeps the similar-issue index in step with closes, deletes and transfers', async () => {
     await handleIssueEvent(deps, job('closed', {}, { number: 5, state: 'closed', stateReason: 'completed', comments: 2 }));
     expect(similar.query('acme/support', question, { includePrivate: false })).toMatchObject([{ number: 5, answered: true }]);
     expect(similar.query('acme/support', question, { includePrivate: false, excludeNumber: 5 })).toEqual([]);
     await handleIssueEvent(deps, job('deleted', {}, { number: 5 }));
+    expect(similar.query('acme/support', question, { includePrivate: false })).toEqual([]);
+    expect(await store.listIssues({ repo: 'acme/support', limit: 10 })).toEqual([]);
+
+    await handleIssueEvent(deps, job('closed', {}, { number: 6, state: 'closed', stateReason: 'completed', comments: 1 }));
+    expect(similar.query('acme/support', question, { includePrivate: false })).toMatchObject([{ number: 6 }]);
+    await handleIssueEvent(deps, job('transferred', {}, { number: 6 }));
     expect(similar.query('acme/support', question, { includePrivate: false })).toEqual([]);
     expect(await store.listIssues({ repo: 'acme/support', limit: 10 })).toEqual([]);
   });
