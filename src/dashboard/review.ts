@@ -1,6 +1,6 @@
 import { neutralizeMentions } from '../triage/mentions.js';
 import { postReplyOnce } from '../triage/post-reply-once.js';
-import { hasReplyMarker, replyMarker } from '../triage/render-reply.js';
+import { isReplyTo, replyMarker } from '../triage/render-reply.js';
 import type { DecisionRecord } from '../store/types.js';
 import { repoRefOf, type IssueWriteDeps } from './correct-topic.js';
 
@@ -11,10 +11,13 @@ import { repoRefOf, type IssueWriteDeps } from './correct-topic.js';
  */
 export type ReviewOutcome = { kind: 'posted' | 'already-posted' | 'declined' | 'not-pending' | 'dry-run' };
 
-/** An edited reply is held to the bot's rules: it pings nobody and keeps the marker. */
+/**
+ * An edited reply is held to the bot's rules: it pings nobody and carries this issue's marker
+ * (another issue's marker, pasted with its text, would not let a retry find the posted reply).
+ */
 export function prepareEditedReply(text: string, repo: string, issueNumber: number): string {
   const body = neutralizeMentions(text.replace(/\r\n/g, '\n').trim());
-  return hasReplyMarker(body) ? `${body}\n` : `${body}\n\n${replyMarker(repo, issueNumber)}\n`;
+  return isReplyTo(body, repo, issueNumber) ? `${body}\n` : `${body}\n\n${replyMarker(repo, issueNumber)}\n`;
 }
 
 export async function approveReply(deps: IssueWriteDeps, input: { decision: DecisionRecord; editedBody?: string; actor: string }): Promise<ReviewOutcome> {
