@@ -3,7 +3,7 @@ import { makeModelCurrent, watchModelVersions } from './model-sync.js';
 import { retrainModel, type RetrainDeps, type RetrainOutcome } from './retrain.js';
 
 export { withStoredModel, syncCurrentModel, makeModelCurrent } from './model-sync.js';
-export { retrainModel, gatherTrainingSet, readCorpus, TrainingDataMissingError, type RetrainOutcome, type RetrainDeps } from './retrain.js';
+export { retrainModel, readCorpus, TrainingDataMissingError, type RetrainOutcome, type RetrainDeps } from './retrain.js';
 
 export interface ModelKeeper {
   /** One retrain at a time per process: a second request waits for the running one. */

@@ -56,8 +56,7 @@ async function issuesOf(store: Store, keys: Iterable<{ repo: string; issueNumber
 }
 
 /** Corpus plus corrected issues, as training examples; also says how many came from corrections. */
-export async function gatherTrainingSet(store: Store, corpus: Example[], corrections: CorrectionRecord[], knownTopics: readonly string[]): Promise<{ examples: Example[]; corrections: number }> {
-  const issues = await issuesOf(store, finalCorrections(corrections).values());
+function trainingSetOf(corpus: Example[], corrections: CorrectionRecord[], issues: Map<string, StoredIssue>, knownTopics: readonly string[]): { examples: Example[]; corrections: number } {
   const corrected = correctedExamples(corrections, issues, knownTopics);
   return { examples: mergeTrainingSet(corpus, corrected), corrections: corrected.length };
 }
@@ -89,8 +88,10 @@ export async function retrainModel(deps: RetrainDeps): Promise<RetrainOutcome> {
   const inUseThrough = trainedThroughOf(inUse?.metrics);
   const inUseCorrections = inUseThrough === null ? [] : corrections.filter((correction) => correction.createdAt <= inUseThrough);
 
-  const next = await gatherTrainingSet(deps.store, corpus, corrections, topics);
-  const previousSet = await gatherTrainingSet(deps.store, corpus, inUseCorrections, topics);
+  // The corrections in use are some of all corrections: one read of the corrected issues serves both sets.
+  const issues = await issuesOf(deps.store, finalCorrections(corrections).values());
+  const next = trainingSetOf(corpus, corrections, issues, topics);
+  const previousSet = trainingSetOf(corpus, inUseCorrections, issues, topics);
   // Seconds of CPU: off the event loop, so webhook acknowledgements are never held up by it.
   const result = await trainOffThread({ examples: next.examples, previousExamples: previousSet.examples, kb, folds, options });
   if (result.kind === 'unchanged') return result;
