@@ -11,16 +11,8 @@ import {
   type ClassifierFactory,
 } from '../classify/cross-validate.js';
 import { evaluatePredictions, riskCoverage, type EvaluationReport, type ScoredPrediction } from '../classify/evaluate.js';
-import {
-  classify,
-  loadKnowledgeBase,
-  loadKnowledgeBaseDefinition,
-  readExamples,
-  trainModel,
-  type Example,
-  type KnowledgeBaseDefinition,
-  type TrainOptions,
-} from '../classify/index.js';
+import { modelFactory } from '../classify/model-factory.js';
+import { loadKnowledgeBase, loadKnowledgeBaseDefinition, readExamples, type Example } from '../classify/index.js';
 import { defaultKbDir, defaultTrainingFiles } from './corpus-paths.js';
 import { modelVariants } from './eval-variants.js';
 import { evaluationFile } from '../classify/knowledge-base.js';
@@ -35,20 +27,6 @@ interface EvalOptions {
   kb: string;
   compare?: boolean;
   save?: boolean;
-}
-
-export function modelFactory(kb: KnowledgeBaseDefinition, options: Partial<TrainOptions> = {}): ClassifierFactory {
-  return (training) => {
-    const model = trainModel(training, kb, options);
-    return (issue) => {
-      const classification = classify(model, issue);
-      return {
-        ranking: classification.ranking.map(({ topic }) => topic),
-        abstain: classification.abstain,
-        confidence: classification.confidence,
-      };
-    };
-  };
 }
 
 function percent(value: number): string {

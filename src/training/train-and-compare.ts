@@ -1,7 +1,7 @@
 import { crossValidate, primaryTopicFolds, type ClassifierFactory } from '../classify/cross-validate.js';
 import { evaluatePredictions, type EvaluationReport } from '../classify/evaluate.js';
 import { trainModel, type Example, type KnowledgeBase, type Model, type TrainOptions } from '../classify/index.js';
-import { modelFactory } from '../cli/eval.js';
+import { modelFactory } from '../classify/model-factory.js';
 import { sameQuestion } from './training-set.js';
 
 export interface TrainingJob {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { crossValidate, primaryTopicFolds } from '../../src/classify/cross-validate.js';
 import { evaluatePredictions } from '../../src/classify/evaluate.js';
 import { defaultCorpusFiles, loadKnowledgeBase, readExamples, trainModel } from '../../src/classify/index.js';
-import { modelFactory } from '../../src/cli/eval.js';
+import { modelFactory } from '../../src/classify/model-factory.js';
 import { serializeModel } from '../../src/cli/train.js';
 import { repoRoot, sharedDir, sharedMissingMessage } from '../support/shared-dir.js';
 
