@@ -17,6 +17,7 @@ import { defaultKbDir, defaultTrainingFiles } from './corpus-paths.js';
 import { modelVariants } from './eval-variants.js';
 import { evaluationFile } from '../classify/knowledge-base.js';
 import { DEFAULT_SIMILARITY_FLOOR, measureSimilarityFloor } from '../similar/index.js';
+import { figuresOf } from '../training/promotion.js';
 
 interface EvalOptions {
   train?: string[];
@@ -80,6 +81,7 @@ function heldOut(training: Example[], test: Example[] | null, folds: number[], f
   return test ? holdOutPredictions(training, test, factory) : crossValidate(training, folds, factory);
 }
 
+/** `supportbot eval`: held-out quality of the model and of natural's baselines on the same folds. */
 function runEvaluation(options: EvalOptions, print: (line: string) => void): void {
   const kb = loadKnowledgeBaseDefinition(options.kb);
   const topics = kb.topics.map((topic) => topic.slug);
@@ -151,13 +153,11 @@ function positiveInteger(value: string): number {
   return number;
 }
 
-/** `supportbot eval`: held-out quality of the model and of natural's baselines on the same folds. */
 /** The figures of the committed model, beside it, so the dashboard shows them before any retrain. */
 function saveEvaluation(options: EvalOptions, report: EvaluationReport, heldOutFile: boolean): void {
   if (heldOutFile) throw new Error('--save records the cross-validated figures of the training data: use it without --test');
   const { model } = loadKnowledgeBase(options.kb);
-  const { accuracy, macroF1, top3, abstentionRate, selectiveAccuracy, count } = report;
-  const saved = { modelVersion: model.version, accuracy, macroF1, top3, abstentionRate, selectiveAccuracy, examples: count, corrections: 0, folds: options.folds, seed: options.seed };
+  const saved = { modelVersion: model.version, ...figuresOf(report, { corrections: 0, folds: options.folds }), seed: options.seed };
   fs.writeFileSync(path.join(options.kb, evaluationFile), `${JSON.stringify(saved, null, 2)}\n`);
 }
 

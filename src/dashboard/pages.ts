@@ -119,11 +119,11 @@ export function configErrorsFor(session: Session, errors: Map<string, string[]>)
  * The committed model's figures, from `evaluation.json` beside it (written by `supportbot eval
  * --save`), when they belong to this very model version.
  */
-function committedEvaluation(kbDir: string, modelVersion: string): { figures: ModelFigures | null; measuredAt: string | null } | null {
+function committedFigures(kbDir: string, modelVersion: string): ModelFigures | null {
   try {
     const saved = JSON.parse(fs.readFileSync(path.join(kbDir, evaluationFile), 'utf8')) as Record<string, unknown>;
     if (saved.modelVersion !== modelVersion) return null;
-    return { figures: storedFigures(saved), measuredAt: typeof saved.measuredAt === 'string' ? saved.measuredAt : null };
+    return storedFigures(saved);
   } catch {
     return null;
   }
@@ -210,7 +210,7 @@ const timingNames: Record<string, string> = {
   deliveryToDoneMs: 'delivery to reply',
 };
 
-/** Every decision in a window, page by page; the Quality page's input. */
+/** Every decision the filter matches, page by page, up to `max`. */
 async function decisionsSince(store: Store, filter: DecisionFilter, max: number): Promise<DecisionRecord[]> {
   const all: DecisionRecord[] = [];
   const batch = 500;
@@ -240,8 +240,7 @@ export async function qualityPage(deps: PageDeps, session: Session, rawQuery: un
   const report = computeQuality({ decisions, topics, from: since, to: to.toISOString() });
   const versions = await deps.store.listModelVersions();
   const current = versions.find((version) => version.version === kb.model.version);
-  const committed = current ? null : committedEvaluation(kb.dir, kb.model.version);
-  const figures = current ? storedFigures(current.metrics) : (committed?.figures ?? null);
+  const figures = current ? storedFigures(current.metrics) : committedFigures(kb.dir, kb.model.version);
   const columnName = (column: string) => (column === removedColumn ? 'no topic' : name(column));
   return {
     days: query.days,
@@ -276,7 +275,7 @@ export async function qualityPage(deps: PageDeps, session: Session, rawQuery: un
       ],
     },
     volumeTotals: report.volume.series.map((series) => ({ name: name(series.topic), total: series.counts.reduce((a, b) => a + b, 0) })),
-    model: { version: kb.model.version, examples: kb.model.training.examples, figures, measuredAt: current?.createdAt ?? committed?.measuredAt ?? null },
+    model: { version: kb.model.version, examples: kb.model.training.examples, figures, measuredAt: current?.createdAt ?? null },
   };
 }
 
@@ -316,11 +315,6 @@ export async function failuresPage(deps: PageDeps, session: Session) {
 /** Replies waiting for review, newest first, in the repositories this user may see. */
 export async function reviewPage(deps: PageDeps, session: Session) {
   const name = topicNamer(deps.knowledge());
-  const pending: DecisionRecord[] = [];
-  for (let offset = 0; ; offset += 500) {
-    const { items } = await deps.store.listDecisions({ replyState: 'pending-review', limit: 500, offset });
-    pending.push(...items.filter((decision) => canSeeRepo(session, decision.repo)));
-    if (items.length < 500) break;
-  }
+  const pending = (await decisionsSince(deps.store, { replyState: 'pending-review' }, Infinity)).filter((decision) => canSeeRepo(session, decision.repo));
   return { rows: pending.map((decision) => ({ ...decisionRow(decision, name), replyBody: decision.replyBody })) };
 }
