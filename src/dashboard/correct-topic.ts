@@ -5,7 +5,7 @@ import type { IssueTracker, RepoRef } from '../github/issue-tracker.js';
 import type { Logger } from '../log.js';
 import { mapLabel, topicLabel } from '../triage/decide.js';
 import type { Store } from '../store/store.js';
-import type { DecisionRecord } from '../store/types.js';
+import { currentTopicOf, type DecisionRecord } from '../store/types.js';
 
 export interface IssueWriteDeps {
   store: Store;
@@ -26,11 +26,6 @@ export type CorrectionOutcome =
 export async function repoRefOf(deps: Pick<IssueWriteDeps, 'installationIdOf'>, decision: DecisionRecord): Promise<RepoRef> {
   const [owner = '', repo = ''] = decision.repo.split('/');
   return { owner, repo, installationId: await deps.installationIdOf(decision.deliveryId) };
-}
-
-/** The topic an issue stands under now: the latest correction, else the bot's choice. */
-export function currentTopicOf(decision: DecisionRecord): string | null {
-  return decision.correctedTopic === undefined ? decision.topic : decision.correctedTopic;
 }
 
 /**

@@ -100,6 +100,11 @@ export interface DecisionFilter {
   offset?: number;
 }
 
+/** The topic an issue stands under now: the latest correction, else the bot's choice. */
+export function currentTopicOf(decision: DecisionRecord): string | null {
+  return decision.correctedTopic === undefined ? decision.topic : decision.correctedTopic;
+}
+
 /** Closed as done (not "not planned") after a discussion: the thread likely holds the answer. */
 export function likelyAnswered(state: string, stateReason: string | null, comments: number): boolean {
   return state === 'closed' && stateReason !== 'not_planned' && comments > 0;

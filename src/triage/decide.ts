@@ -17,6 +17,11 @@ export function topicLabel(topic: Topic, labelMap: Record<string, string>): Labe
   return mapLabel({ name: topic.label, color: topic.color, description: topic.description.slice(0, 100) }, labelMap);
 }
 
+/** The topic whose label this is, under its own name or the name the repository maps it to. */
+export function topicOfLabel(topics: readonly Topic[], labelMap: Record<string, string>, name: string): string | null {
+  return topics.find((topic) => topic.label !== null && (topic.label === name || labelMap[topic.label] === name))?.slug ?? null;
+}
+
 function firstSentence(text: string): string {
   const match = /^(.+?[.!?])(?:\s|$)/.exec(text.trim());
   return (match ? match[1] : text).trim();
@@ -39,10 +44,7 @@ export function resourceLink(ranked: RankedResource, knowledge: Pick<TriageKnowl
 export function decideTriage(input: DecideInput): TriageDecision {
   const { issue, classification, knowledge, settings } = input;
   const topicsBySlug = new Map(knowledge.topics.map((topic) => [topic.slug, topic]));
-  const ownTopicLabels = new Set(
-    knowledge.topics.flatMap((topic) => (topic.label ? [topic.label, settings.labelMap[topic.label] ?? topic.label] : [])),
-  );
-  if (issue.labels.some((label) => ownTopicLabels.has(label))) {
+  if (issue.labels.some((label) => topicOfLabel(knowledge.topics, settings.labelMap, label) !== null)) {
     return { kind: 'skip', reason: 'already has a topic label' };
   }
 

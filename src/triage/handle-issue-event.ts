@@ -4,9 +4,10 @@ import type { RepoConfigResult } from '../config/repo-config.js';
 import type { IssueTracker, RepoRef } from '../github/issue-tracker.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
-import { likelyAnswered, type DecisionRecord, type SimilarIssueRef, type StoredIssue, type TriageMode } from '../store/types.js';
+import { currentTopicOf, likelyAnswered, type DecisionRecord, type SimilarIssueRef, type StoredIssue, type TriageMode } from '../store/types.js';
 import { assessIssue } from './assess-issue.js';
 import type { IssueEventJob } from './events.js';
+import { topicOfLabel } from './decide.js';
 import { postReplyOnce } from './post-reply-once.js';
 import { renderReply, type ReplyTemplate } from './render-reply.js';
 
@@ -186,12 +187,10 @@ async function recordCorrection(deps: TriageDeps, job: IssueEventJob, log: Logge
   const kb = deps.knowledge();
   const tracker = deps.trackerFor(job);
   const { settings } = await deps.repoSettings(repoRefOf(job), tracker);
-  const topicOfLabel = (name: string): string | null =>
-    kb.topics.find((topic) => topic.label !== null && (topic.label === name || settings.labelMap[topic.label] === name))?.slug ?? null;
-
-  const labelTopic = topicOfLabel(job.label);
+  const topicOf = (label: string) => topicOfLabel(kb.topics, settings.labelMap, label);
+  const labelTopic = topicOf(job.label);
   if (!labelTopic) return skipped(log, 'not a topic label');
-  const current = decision.correctedTopic === undefined ? decision.topic : decision.correctedTopic;
+  const current = currentTopicOf(decision);
 
   let toTopic: string | null;
   if (job.action === 'labeled') {
@@ -200,7 +199,7 @@ async function recordCorrection(deps: TriageDeps, job: IssueEventJob, log: Logge
   } else {
     if (labelTopic !== current) return skipped(log, 'removed label is not the current topic');
     // Replacing a label arrives as two events in either order: the issue's labels now tell which topic stands.
-    const fresh = job.issue.labels.map(topicOfLabel).find((topic): topic is string => topic !== null && topic !== labelTopic);
+    const fresh = job.issue.labels.map(topicOf).find((topic): topic is string => topic !== null && topic !== labelTopic);
     toTopic = fresh ?? null;
   }
   await deps.store.recordCorrection({
