@@ -6,6 +6,7 @@ import { evaluationFile } from '../classify/knowledge-base.js';
 import type { JobInfo, JobQueue } from '../queue/job-queue.js';
 import type { Store } from '../store/store.js';
 import { currentTopicOf, type DecisionFilter, type DecisionRecord, type ModelVersionRecord } from '../store/types.js';
+import { topicDisplayName } from '../triage/decide.js';
 import { parseIssueEventJob } from '../triage/events.js';
 import { storedFigures, type ModelFigures } from '../training/promotion.js';
 import { computeQuality, removedColumn, abstainedRow } from './quality.js';
@@ -33,7 +34,7 @@ export function topicColor(kb: KnowledgeBase, slug: string): string {
 }
 
 export function topicNamer(kb: KnowledgeBase): (slug: string | null | undefined) => string {
-  const names = new Map(kb.topics.map((topic) => [topic.slug, (topic.label ?? topic.slug).replace(/^[^:]+:\s*/, '')]));
+  const names = new Map(kb.topics.map((topic) => [topic.slug, topicDisplayName(topic)]));
   return (slug) => {
     if (slug === null || slug === undefined) return 'no topic';
     if (slug === abstainedRow) return 'abstained';

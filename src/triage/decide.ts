@@ -17,6 +17,11 @@ export function topicLabel(topic: Topic, labelMap: Record<string, string>): Labe
   return mapLabel({ name: topic.label, color: topic.color, description: topic.description.slice(0, 100) }, labelMap);
 }
 
+/** A topic's name for people: its label without the `topic:` prefix, or its slug. */
+export function topicDisplayName(topic: Pick<Topic, 'slug' | 'label'>): string {
+  return (topic.label ?? topic.slug).replace(/^[^:]+:\s*/, '');
+}
+
 /** The topic whose label this is, under its own name or the name the repository maps it to. */
 export function topicOfLabel(topics: readonly Topic[], labelMap: Record<string, string>, name: string): string | null {
   return topics.find((topic) => topic.label !== null && (topic.label === name || labelMap[topic.label] === name))?.slug ?? null;

@@ -1,5 +1,6 @@
 import Handlebars from 'handlebars';
 import type { InfoItem } from './missing-info.js';
+import { topicDisplayName } from './decide.js';
 import { escapeMarkdownInline, neutralizeMentions } from './mentions.js';
 import type { SuggestedLink, TriageDecision } from './types.js';
 
@@ -42,7 +43,7 @@ export function replyView(decision: Extract<TriageDecision, { kind: 'act' }>): R
   for (const item of decision.missing) missing[item] = true;
   return {
     topic: decision.topic
-      ? { slug: decision.topic.slug, label: decision.topic.label, name: (decision.topic.label ?? decision.topic.slug).replace(/^[^:]+:\s*/, '') }
+      ? { slug: decision.topic.slug, label: decision.topic.label, name: topicDisplayName(decision.topic) }
       : null,
     abstained: decision.abstained,
     resources: decision.resources.map((link) => ({

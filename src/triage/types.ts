@@ -1,14 +1,11 @@
-import type { Classification, Resource, Topic } from '../classify/types.js';
+import type { RankedResource } from '../classify/rank-resources.js';
+import type { Classification, Topic } from '../classify/types.js';
 import type { RepoSettings } from '../config/repo-config.js';
 import type { LabelSpec } from '../github/issue-tracker.js';
 import type { SimilarIssueRef } from '../store/types.js';
 import type { InfoItem } from './missing-info.js';
 
-export interface RankedResource {
-  resource: Resource;
-  score: number;
-  matchedKeywords: string[];
-}
+export type { RankedResource };
 
 /** What the decision needs from the knowledge base: data only. */
 export interface TriageKnowledge {
