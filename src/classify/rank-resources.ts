@@ -1,5 +1,5 @@
-import { smoothIdf } from './features.js';
-import { tokenize } from './tokenize.js';
+import { buildVocabulary } from './features.js';
+import { countTerms, tokenize } from './tokenize.js';
 import type { Classification, IssueText, KnowledgeBase, Resource } from './types.js';
 
 export interface RankedResource {
@@ -34,12 +34,6 @@ function normalised(counts: Map<string, number>, idf: Map<string, number>): Map<
   return vector;
 }
 
-function countTerms(terms: string[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
-  return counts;
-}
-
 function resourceTerms(resource: Resource): string[] {
   return tokenize([resource.title, resource.keywords.join(' '), resource.summary].join(' '));
 }
@@ -51,9 +45,8 @@ function resourceIndex(resources: Resource[]): ResourceIndex {
   const cached = indexes.get(resources);
   if (cached) return cached;
   const counts = resources.map((resource) => countTerms(resourceTerms(resource)));
-  const documentFrequency = new Map<string, number>();
-  for (const termCounts of counts) for (const term of termCounts.keys()) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
-  const idf = new Map([...documentFrequency].map(([term, df]) => [term, smoothIdf(resources.length, df)]));
+  const vocabulary = buildVocabulary(counts, 1);
+  const idf = new Map(vocabulary.vocabulary.map((term, i) => [term, vocabulary.idf[i]]));
   const index: ResourceIndex = {
     idf,
     vectors: counts.map((termCounts) => normalised(termCounts, idf)),

@@ -1,3 +1,4 @@
+import { countTerms } from '../classify/tokenize.js';
 import { grown } from './grown.js';
 
 /**
@@ -66,12 +67,6 @@ export function sublinearTf(count: number): number {
   return count < 256 ? sublinearTable[count] : 1 + Math.log(count);
 }
 
-function countStrings(terms: readonly string[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
-  return counts;
-}
-
 interface QueryTerm {
   id: number;
   df: number;
@@ -135,7 +130,7 @@ export class RepoTermIndex {
 
   /** Term ids for the given terms, creating ids for new terms; returns the document's counts. */
   countTerms(terms: readonly string[]): TermCounts {
-    const byTerm = countStrings(terms);
+    const byTerm = countTerms(terms);
     const counts = new Uint32Array(byTerm.size * 2);
     let i = 0;
     for (const [term, count] of byTerm) {
@@ -179,7 +174,7 @@ export class RepoTermIndex {
     const scores = new Map<number, number>();
     if (this.liveCount === 0) return scores;
     const c = 1 + Math.log(this.liveCount);
-    for (const [term, queryCount] of countStrings(queryTerms)) {
+    for (const [term, queryCount] of countTerms(queryTerms)) {
       const id = this.termIds.get(term);
       if (id === undefined || this.documentFrequency[id] === 0) continue;
       const weight = queryCount * (c - Math.log(1 + this.documentFrequency[id]));
@@ -217,7 +212,7 @@ export class RepoTermIndex {
     const c = 1 + Math.log(this.liveCount);
     const known: QueryTerm[] = [];
     let queryNormSq = 0;
-    for (const [term, queryCount] of countStrings(queryTerms)) {
+    for (const [term, queryCount] of countTerms(queryTerms)) {
       const id = this.termIds.get(term);
       const df = id === undefined ? 0 : this.documentFrequency[id];
       const idf = c - Math.log(1 + df);
