@@ -31,10 +31,6 @@ export interface EvaluationReport {
   count: number;
 }
 
-function isRight(prediction: ScoredPrediction, topic: string, abstainTopic: string): boolean {
-  return prediction.gold.includes(topic) || (topic === abstainTopic && prediction.gold.includes(abstainTopic));
-}
-
 /**
  * Scores predictions the way the issue asks: a prediction is right when its topic is among the
  * gold topics, and a gold abstain topic is right when the bot abstains. Per-topic figures
@@ -49,7 +45,7 @@ export function evaluatePredictions(predictions: ScoredPrediction[], topics: str
   let labelledRight = 0;
   for (const prediction of predictions) {
     const predicted = prediction.ranking[0];
-    const correct = isRight(prediction, predicted, abstainTopic);
+    const correct = prediction.gold.includes(predicted);
     if (correct) right++;
     if (prediction.ranking.slice(0, 3).some((topic) => prediction.gold.includes(topic))) top3++;
     const abstains = prediction.abstain || predicted === abstainTopic;
