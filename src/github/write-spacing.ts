@@ -1,11 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ThrottlingOptions } from '@octokit/plugin-throttling';
 
 /** The limiter group type plugin-throttling accepts for its write and notification lanes. */
 export type ThrottleGroup = NonNullable<ThrottlingOptions['write']>;
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 /**
  * A stand-in for the Bottleneck group plugin-throttling keeps per lane: it starts scheduled

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import PgBoss from 'pg-boss';
 import { z } from 'zod';
 import type { Logger } from '../log.js';
 import { defaultBackoff, describeJobError, planRetry, type BackoffOptions } from './backoff.js';
 import { keepLeaseAlive } from './lease.js';
-import { defaultLeaseMs, PollingJobQueue, sleep, type Worker } from './polling-queue.js';
+import { defaultLeaseMs, PollingJobQueue, type Worker } from './polling-queue.js';
 import type { Job, JobInfo, JobInput, JobQueue, JobState } from './job-queue.js';
 
 export interface PgBossQueueOptions {

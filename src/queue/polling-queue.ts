@@ -1,9 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Job, JobHandler, JobInfo, JobInput, JobQueue, JobState, WorkerOptions } from './job-queue.js';
 
 export const defaultLeaseMs = 5 * 60_000;
 const defaultDrainTimeoutMs = 30_000;
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface Worker {
   handler: JobHandler;
