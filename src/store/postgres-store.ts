@@ -12,7 +12,7 @@ import type {
   ModelVersionRecord,
   StoredIssue,
 } from './types.js';
-import { DEFAULT_ISSUE_CHANGE_OVERLAP_MS } from './types.js';
+import { containsPattern, DEFAULT_ISSUE_CHANGE_OVERLAP_MS } from './types.js';
 import { applyPostgresMigrations, assertSchemaName } from './postgres-migrations.js';
 
 export interface PostgresStoreOptions {
@@ -175,11 +175,6 @@ function toModelVersion(row: Row): ModelVersionRecord {
   };
 }
 
-/** Makes `%`, `_` and the escape character itself match literally in a LIKE pattern. */
-function escapeLikePattern(text: string): string {
-  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
-}
-
 /** Builds the WHERE clause of a decision listing; values are always bound, never spliced. */
 function decisionWhere(filter: DecisionFilter): { sql: string; values: unknown[] } {
   const conditions: string[] = [];
@@ -196,7 +191,7 @@ function decisionWhere(filter: DecisionFilter): { sql: string; values: unknown[]
   if (filter.since !== undefined) conditions.push(`d.decided_at >= ${bind(filter.since)}`);
   if (filter.until !== undefined) conditions.push(`d.decided_at < ${bind(filter.until)}`);
   if (filter.search !== undefined && filter.search.trim() !== '') {
-    conditions.push(`d.issue_title ILIKE ${bind(`%${escapeLikePattern(filter.search.trim())}%`)} ESCAPE '\\'`);
+    conditions.push(`d.issue_title ILIKE ${bind(containsPattern(filter.search.trim()))} ESCAPE '\\'`);
   }
   return { sql: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', values };
 }

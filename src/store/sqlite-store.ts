@@ -11,7 +11,7 @@ import type {
   ReplyState,
   StoredIssue,
 } from './types.js';
-import { DEFAULT_ISSUE_CHANGE_OVERLAP_MS } from './types.js';
+import { containsPattern, DEFAULT_ISSUE_CHANGE_OVERLAP_MS } from './types.js';
 import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js';
 import { openSqliteDatabase, statementCache, type SqliteDatabase } from './sqlite-database.js';
 import { applyMigrations, storeMigrations } from './sqlite-migrations.js';
@@ -184,11 +184,6 @@ function toModelVersion(row: ModelVersionRow): ModelVersionRecord {
     metrics: JSON.parse(row.metrics),
     current: row.current === 1,
   };
-}
-
-/** A LIKE pattern matching `text` anywhere, with the user's `%`, `_` and `\` taken literally. */
-export function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 }
 
 function decisionWhere(filter: DecisionFilter): { sql: string; params: unknown[] } {

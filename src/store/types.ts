@@ -124,6 +124,11 @@ export interface StoredIssue {
   updatedAt: string;
 }
 
+/** A LIKE pattern (with ESCAPE '\\') matching `text` anywhere, the user's `%`, `_` and `\\` taken literally. */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+}
+
 /** An issue written or deleted in the store: its row as it is now, or null once deleted. */
 export interface IssueChange {
   repo: string;
