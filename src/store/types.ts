@@ -124,7 +124,7 @@ export interface StoredIssue {
   updatedAt: string;
 }
 
-/** A LIKE pattern (with ESCAPE '\\') matching `text` anywhere, the user's `%`, `_` and `\\` taken literally. */
+/** A LIKE pattern (with ESCAPE '\') matching `text` anywhere, the user's `%`, `_` and `\` taken literally. */
 export function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 }
