@@ -13,8 +13,6 @@ export const repoConfigErrorsKey = 'repo-config-errors';
 
 export interface RepoSettingsCache {
   get(repo: RepoRef, tracker: IssueTracker): Promise<RepoConfigResult>;
-  /** Forgets a repository's settings (its config file was pushed). */
-  invalidate(repoFullName: string): void;
   /** The current config errors by repository, as any process last read them, for the dashboard. */
   errors(): Promise<Map<string, string[]>>;
 }
@@ -33,7 +31,6 @@ export function createRepoSettingsCache(options: {
   const ttlMs = options.ttlMs ?? 5 * 60_000;
   const now = options.now ?? Date.now;
   const entries = new Map<string, { result: RepoConfigResult; fetchedAt: number }>();
-  const errors = new Map<string, string[]>();
 
   const sharedErrors = async (): Promise<Record<string, string[]>> => {
     const text = await options.store.getSetting(repoConfigErrorsKey);
@@ -58,18 +55,14 @@ export function createRepoSettingsCache(options: {
       }
       const text = await tracker.readRepoFile(repo, repoConfigPath);
       const result = parseRepoConfig(text, options.knownTopics());
-      if (!result.ok) {
-        if (JSON.stringify(errors.get(key)) !== JSON.stringify(result.errors)) {
-          options.logger.warn({ code: 'REPO_CONFIG_INVALID', repo: key, errors: result.errors }, `${repoConfigPath} is invalid: the bot runs in shadow mode there`);
-        }
-        errors.set(key, result.errors);
-      } else errors.delete(key);
+      // Logged once per new set of errors, not at every re-read of the same broken file.
+      const previousErrors = cached && !cached.result.ok ? cached.result.errors : undefined;
+      if (!result.ok && JSON.stringify(previousErrors) !== JSON.stringify(result.errors)) {
+        options.logger.warn({ code: 'REPO_CONFIG_INVALID', repo: key, errors: result.errors }, `${repoConfigPath} is invalid: the bot runs in shadow mode there`);
+      }
       await publish(key, result.ok ? null : result.errors);
       entries.set(key, { result, fetchedAt: now() });
       return result;
-    },
-    invalidate(repoFullName) {
-      entries.delete(repoFullName);
     },
     errors: async () => new Map(Object.entries(await sharedErrors())),
   };
