@@ -38,7 +38,6 @@ export interface Service {
   repoSettings: RepoSettingsCache;
   /** The knowledge base in use now; swapped by a retrain without a restart. */
   knowledge(): KnowledgeBase;
-  setKnowledge(kb: KnowledgeBase): void;
   url: string | null;
   /** Stops intake, lets running jobs finish, closes the store. */
   stop(): Promise<void>;
@@ -211,9 +210,6 @@ export async function startService(config: AppConfig, options: ServiceOptions): 
     repoSettings,
     url,
     knowledge: () => kb,
-    setKnowledge(next) {
-      kb = warmUp(next);
-    },
     stop() {
       stopping ??= (async () => {
         stopModelWatch();
