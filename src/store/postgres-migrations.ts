@@ -1,17 +1,12 @@
 import type pg from 'pg';
-
-export interface PostgresMigration {
-  version: number;
-  description: string;
-  sql: string;
-}
+import type { Migration } from './sqlite-migrations.js';
 
 /**
  * Ordered, append-only: a released migration is never edited, a change is a new entry.
  * Timestamps are ISO-8601 UTC text in the "C" collation so they sort and compare exactly as in
  * the SQLite store; repository names are "C" too so issue paging order matches SQLite's.
  */
-export const postgresMigrations: readonly PostgresMigration[] = [
+export const postgresMigrations: readonly Migration[] = [
   {
     version: 1,
     description: 'deliveries, decisions, corrections, issues, model versions, settings',
@@ -133,7 +128,7 @@ export function assertSchemaName(schema: string): void {
 export async function applyPostgresMigrations(
   client: pg.ClientBase,
   schema: string,
-  migrations: readonly PostgresMigration[] = postgresMigrations,
+  migrations: readonly Migration[] = postgresMigrations,
 ): Promise<number> {
   assertSchemaName(schema);
   await client.query('BEGIN');

@@ -160,15 +160,13 @@ export function applyMigrations(db: SqliteDatabase, component: SchemaComponent, 
         PRIMARY KEY (component, version)
       )
     `);
-    const row = db
-      .prepare('SELECT COALESCE(MAX(version), 0) AS version FROM schema_version WHERE component = ?')
-      .get(component) as { version: number };
+    const current = schemaVersion(db, component);
     const record = db.prepare(
       'INSERT INTO schema_version (component, version, description, applied_at) VALUES (?, ?, ?, ?)',
     );
     const applied: number[] = [];
     for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
-      if (migration.version <= row.version) continue;
+      if (migration.version <= current) continue;
       db.exec(migration.sql);
       record.run(component, migration.version, migration.description, new Date().toISOString());
       applied.push(migration.version);
