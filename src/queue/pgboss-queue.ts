@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Logger } from '../log.js';
 import { defaultBackoff, describeJobError, planRetry, type BackoffOptions } from './backoff.js';
 import { keepLeaseAlive } from './lease.js';
-import { defaultLeaseMs, PollingJobQueue, type Worker } from './polling-queue.js';
+import { assertMaxAttempts, defaultLeaseMs, PollingJobQueue, type Worker } from './polling-queue.js';
 import type { Job, JobInfo, JobInput, JobQueue, JobState } from './job-queue.js';
 
 export interface PgBossQueueOptions {
@@ -56,10 +56,7 @@ const pgStatesOf: Record<JobState, string[]> = {
 };
 
 function portStateOf(pgState: string): JobState {
-  if (pgState === 'created' || pgState === 'retry') return 'queued';
-  if (pgState === 'active') return 'running';
-  if (pgState === 'completed') return 'done';
-  return 'failed';
+  return (Object.keys(pgStatesOf) as JobState[]).find((state) => pgStatesOf[state].includes(pgState)) ?? 'failed';
 }
 
 /** pg-boss keeps a failure in `output`; its own lease-expiry failures nest it under `value`. */
@@ -108,8 +105,6 @@ function toJobInfo(row: JobRow): JobInfo {
 type TakenJob = PgBoss.JobWithMetadata<unknown>;
 
 class PgBossQueue extends PollingJobQueue {
-  private readonly backoff: BackoffOptions;
-  private readonly leaseMs: number;
   private readonly table: string;
   private readonly archiveTable: string;
   private readonly stateType: string;
@@ -118,11 +113,9 @@ class PgBossQueue extends PollingJobQueue {
   constructor(
     private readonly boss: PgBoss,
     schema: string,
-    private readonly options: PgBossQueueOptions,
+    private readonly options: PgBossQueueOptions & { leaseMs: number; backoff: BackoffOptions },
   ) {
-    super({ leaseMs: options.leaseMs ?? defaultLeaseMs, pollIntervalMs, drainCheckMs });
-    this.backoff = options.backoff ?? defaultBackoff;
-    this.leaseMs = options.leaseMs ?? defaultLeaseMs;
+    super({ leaseMs: options.leaseMs, pollIntervalMs, drainCheckMs });
     this.table = `${schema}.job`;
     this.archiveTable = `${schema}.archive`;
     this.stateType = `${schema}.job_state`;
@@ -143,7 +136,7 @@ class PgBossQueue extends PollingJobQueue {
     const created = await this.boss.send(queueName, envelope, {
       id: uuid,
       retryLimit: this.options.maxAttempts - 1,
-      expireInSeconds: leaseSeconds(this.leaseMs),
+      expireInSeconds: leaseSeconds(this.options.leaseMs),
     });
     if (created === null) return false;
     this.pump();
@@ -278,7 +271,7 @@ class PgBossQueue extends PollingJobQueue {
   }
 
   private async settleFailure(taken: TakenJob, fence: number, job: Job, error: unknown): Promise<void> {
-    const plan = planRetry(error, job.attempt, job.maxAttempts, this.backoff);
+    const plan = planRetry(error, job.attempt, job.maxAttempts, this.options.backoff);
     const lastError = describeJobError(error);
     const log = { jobId: job.id, name: job.name, attempt: job.attempt, maxAttempts: job.maxAttempts, err: error };
     if (plan.retry) {
@@ -348,9 +341,7 @@ async function ensureQueue(boss: PgBoss, queue: PgBoss.Queue): Promise<void> {
  * retries follow the same backoff and non-retryable rules as the SQLite queue.
  */
 export async function createPgBossQueue(options: PgBossQueueOptions): Promise<JobQueue> {
-  if (!Number.isInteger(options.maxAttempts) || options.maxAttempts < 1) {
-    throw new Error(`maxAttempts must be a whole number of at least 1, got ${options.maxAttempts}`);
-  }
+  assertMaxAttempts(options.maxAttempts);
   const schema = options.schema ?? defaultSchema;
   if (!/^[a-z_][a-z0-9_]{0,49}$/.test(schema)) {
     throw new Error(`pg-boss schema name must be a lower-case identifier (a-z, 0-9, _): ${JSON.stringify(schema)}`);

@@ -2,6 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Job, JobHandler, JobInfo, JobInput, JobQueue, JobState, WorkerOptions } from './job-queue.js';
 
 export const defaultLeaseMs = 5 * 60_000;
+
+/** Checked before a queue opens any connection or file. */
+export function assertMaxAttempts(maxAttempts: number): void {
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+    throw new Error(`maxAttempts must be a whole number of at least 1, got ${maxAttempts}`);
+  }
+}
 const defaultDrainTimeoutMs = 30_000;
 
 export interface Worker {

@@ -3,7 +3,7 @@ import { openSqliteDatabase, statementCache, type SqliteDatabase } from '../stor
 import { applyMigrations, queueMigrations } from '../store/sqlite-migrations.js';
 import { defaultBackoff, describeJobError, planRetry, type BackoffOptions } from './backoff.js';
 import { keepLeaseAlive } from './lease.js';
-import { defaultLeaseMs, PollingJobQueue, type Worker } from './polling-queue.js';
+import { assertMaxAttempts, defaultLeaseMs, PollingJobQueue, type Worker } from './polling-queue.js';
 import type { Job, JobInfo, JobInput, JobQueue, JobState, WorkerOptions } from './job-queue.js';
 
 export interface SqliteQueueOptions {
@@ -278,9 +278,7 @@ class SqliteQueue extends PollingJobQueue {
  * whose process died is taken again once the lease runs out; failures are retried with backoff.
  */
 export function createSqliteQueue(options: SqliteQueueOptions): JobQueue {
-  if (!Number.isInteger(options.maxAttempts) || options.maxAttempts < 1) {
-    throw new Error(`maxAttempts must be a whole number of at least 1, got ${options.maxAttempts}`);
-  }
+  assertMaxAttempts(options.maxAttempts);
   const db = openSqliteDatabase(options.file);
   applyMigrations(db, 'queue', queueMigrations);
   return new SqliteQueue(db, options);
