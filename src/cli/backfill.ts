@@ -1,12 +1,12 @@
 import { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { loadKnowledgeBase, type KnowledgeBase } from '../classify/index.js';
-import { ConfigError, readEnv, secretsOf, type AppConfig } from '../config/env.js';
+import { readEnv, secretsOf } from '../config/env.js';
 import { defaultRepoSettings } from '../config/repo-config.js';
 import type { RepoRef } from '../github/issue-tracker.js';
 import { listRepoIssues } from '../github/list-repo-issues.js';
 import { createGithubClients, type GithubClients } from '../github/octokit-clients.js';
-import { createLogger, type Logger } from '../log.js';
+import { createLogger } from '../log.js';
 import { rebuildFromStore } from '../similar/index.js';
 import { openStore } from '../store/index.js';
 import type { Store } from '../store/store.js';
@@ -16,8 +16,7 @@ import { assessIssue } from '../triage/assess-issue.js';
 export interface BackfillDeps {
   clients: GithubClients;
   store: Store;
-  logger: Logger;
-  onProgress?(done: number, total: number | null): void;
+  onProgress?(done: number, total: number): void;
 }
 
 export function backfillCursorKey(repo: string): string {
@@ -55,7 +54,7 @@ export interface OpenIssueVerdict {
 
 /** What the bot would do on each open issue, computed with the same pure functions as the worker; touches nothing. */
 export async function judgeOpenIssues(store: Store, kb: KnowledgeBase, repo: string): Promise<OpenIssueVerdict[]> {
-  const index = await rebuildFromStore(store);
+  const index = await rebuildFromStore(store, { repo });
   const verdicts: OpenIssueVerdict[] = [];
   let afterNumber: number | undefined;
   for (;;) {
@@ -95,13 +94,7 @@ export function backfillCommand(): Command {
     .action(async (options: { repo: string; since?: string; restart?: boolean; triageOpen?: boolean; dryRun?: boolean }) => {
       if (options.triageOpen && !options.dryRun) throw new Error('--triage-open needs --dry-run: live triage of old issues happens through the service');
       if (options.since && Number.isNaN(Date.parse(options.since))) throw new Error(`--since must be a date, got "${options.since}"`);
-      let config: AppConfig;
-      try {
-        config = readEnv(process.env, process.cwd(), { receivesWebhooks: false });
-      } catch (error) {
-        if (error instanceof ConfigError) throw new Error(error.message);
-        throw error;
-      }
+      const config = readEnv(process.env, process.cwd(), { receivesWebhooks: false });
       if (config.github.auth.kind === 'none') throw new Error('backfill reads issues through the GitHub API: set GITHUB_TOKEN or GITHUB_APP_ID + GITHUB_PRIVATE_KEY');
       const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, secrets: secretsOf(config), destination: process.stderr as never });
       const repo = parseRepo(options.repo);
@@ -113,9 +106,8 @@ export function backfillCommand(): Command {
         const result = await backfillRepository({
           clients,
           store,
-          logger,
           onProgress: (done, total) => {
-            const estimate = Math.max(done, total ?? done);
+            const estimate = Math.max(done, total);
             if (!barStarted) {
               bar.start(estimate, done);
               barStarted = true;

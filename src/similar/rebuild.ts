@@ -11,6 +11,8 @@ export interface RebuildOptions {
   pageSize?: number;
   /** Threads that tokenize once the store holds more than one page (default: one per core; 0: tokenize here). */
   threads?: number;
+  /** Only this repository's issues (default: every repository's). */
+  repo?: string;
 }
 
 /** One repository's issues, in the shape an index is bulk-built from, and its term ids by rebuild-wide id. */
@@ -102,7 +104,7 @@ export async function rebuildFromStore(store: Pick<Store, 'listIssues'>, options
   let cursor: { afterRepo: string; afterNumber: number } | undefined;
   try {
     for (;;) {
-      const page = await store.listIssues({ ...cursor, limit });
+      const page = await store.listIssues({ repo: options.repo, ...cursor, limit });
       const more = page.length === limit;
       if (more && threadCount > 0) threads ??= TermThreads.start(threadCount);
       // This thread's own counter is the one after the pool's threads.

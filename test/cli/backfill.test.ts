@@ -41,7 +41,7 @@ describe('backfill', () => {
     github.failNext(pageFails);
     const listCalls = () => github.requests.filter((request) => request.method === 'GET' && request.route === '/repos/{owner}/{repo}/issues').length;
     // The first listing request fails: nothing imported, nothing lost, no cursor.
-    await expect(backfillRepository({ clients, store, logger }, repo)).rejects.toThrow();
+    await expect(backfillRepository({ clients, store }, repo)).rejects.toThrow();
     expect(await store.getSetting(backfillCursorKey('acme/history'))).toBeNull();
 
     // The first page succeeds, the second fails: the first page's issues and the cursor are kept.
@@ -50,14 +50,14 @@ describe('backfill', () => {
       progress.push(done);
       if (progress.length === 1) github.failNext(pageFails);
     };
-    await expect(backfillRepository({ clients, store, logger, onProgress: failSecondPage }, repo)).rejects.toThrow();
+    await expect(backfillRepository({ clients, store, onProgress: failSecondPage }, repo)).rejects.toThrow();
     const cursor = await store.getSetting(backfillCursorKey('acme/history'));
     expect(progress).toEqual([98]);
     expect(cursor).not.toBeNull();
     expect(await store.listIssues({ repo: 'acme/history', limit: 1000 })).toHaveLength(98);
 
     const writesBefore = github.requests.filter((request) => request.method !== 'GET').length;
-    const result = await backfillRepository({ clients, store, logger }, repo);
+    const result = await backfillRepository({ clients, store }, repo);
     expect(result.since).toBe(cursor);
     const stored = await store.listIssues({ repo: 'acme/history', limit: 1000 });
     expect(stored).toHaveLength(230 - 4);

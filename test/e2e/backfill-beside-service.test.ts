@@ -39,7 +39,7 @@ describe('a backfill run beside the running service', () => {
     const backfillStore = createSqliteStore({ file: path.join(bot.dataDir, 'supportbot.db') });
     const logger = createLogger({ level: 'silent' });
     const clients = createGithubClients({ apiUrl: github.url, auth: { kind: 'token', token: 'ghp_backfill' }, logger });
-    const imported = await backfillRepository({ clients, store: backfillStore, logger }, { owner: 'acme', repo: 'support' });
+    const imported = await backfillRepository({ clients, store: backfillStore }, { owner: 'acme', repo: 'support' });
     await backfillStore.close();
     expect(imported.imported).toBe(1);
     await waitFor(() => bot.logLines.some((line) => line.includes('applied issue changes from the store')), { what: 'the worker to read the imported issue' });

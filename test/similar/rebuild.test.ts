@@ -13,7 +13,7 @@ function pagingStore(stored: StoredIssue[]): Pick<Store, 'listIssues'> & { pages
       store.pagesRead++;
       const after = (i: StoredIssue) =>
         options.afterRepo === undefined || i.repo > options.afterRepo || (i.repo === options.afterRepo && i.number > (options.afterNumber ?? -Infinity));
-      return ordered.filter(after).slice(0, options.limit);
+      return ordered.filter((i) => (options.repo === undefined || i.repo === options.repo) && after(i)).slice(0, options.limit);
     },
   };
   return store;
@@ -45,6 +45,15 @@ describe('rebuildFromStore', () => {
     for (const text of probes) expect(index.query(repo, text, { includePrivate: false })).toEqual(fresh.query(repo, text, { includePrivate: false }));
     expect(index.query(repo, probes[0], { includePrivate: false })).not.toEqual([]);
     expect(index.query('aaa/first', { title: 'multipath', body: 'handover slow' }, { includePrivate: false, limit: 10 })).toHaveLength(5);
+  });
+
+  it('reads only the repository asked for, with the same answers for it', async () => {
+    const store = pagingStore([...issues, ...otherRepo]);
+    const index = await rebuildFromStore(store, { pageSize: 3, threads: 0, repo });
+    expect(index.size).toBe(issues.length);
+    expect(index.query('aaa/first', { title: 'multipath', body: 'handover slow' }, { includePrivate: false })).toEqual([]);
+    const fresh = upsertedIndex(issues);
+    for (const text of probes) expect(index.query(repo, text, { includePrivate: false })).toEqual(fresh.query(repo, text, { includePrivate: false }));
   });
 
   it('tokenizes on worker threads once the store holds more than a page, with the same answers', async () => {
