@@ -1,9 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { IssueText } from '../src/classify/types.js';
 import type { StoredIssue } from '../src/store/types.js';
 import { sharedDir } from '../test/support/shared-dir.js';
 import { seededRandom } from '../src/classify/random.js';
+import { defaultCorpusFiles, readExamples } from '../src/classify/corpus.js';
 
 /**
  * Issues for benchmarks: the corpus questions as they are, then generated issues whose words
@@ -28,16 +27,9 @@ const builtInWords = `the a to and I is in it of for on my app when with not but
 export function corpusTexts(): IssueText[] | null {
   const dir = sharedDir();
   if (!dir) return null;
-  return ['questions.jsonl', 'github-issues.jsonl'].flatMap((file) =>
-    fs
-      .readFileSync(path.join(dir, 'corpus', file), 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => {
-        const { title, body } = JSON.parse(line) as IssueText;
-        return { title, body };
-      }),
-  );
+  return defaultCorpusFiles(dir)
+    .flatMap((file) => readExamples(file))
+    .map(({ title, body }) => ({ title, body }));
 }
 
 /** Words ranked most frequent first, followed by `tailSize` rare made-up words. */

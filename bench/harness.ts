@@ -1,3 +1,6 @@
+import v8 from 'node:v8';
+import vm from 'node:vm';
+
 /**
  * Shared shape of every benchmark: each runs its anchor in the same process and reports
  * ratios against it, so a slow or noisy machine still gives a fair comparison.
@@ -37,9 +40,24 @@ export async function timeIt<T>(fn: () => T | Promise<T>): Promise<{ ms: number;
   return { ms: Number(process.hrtime.bigint() - start) / 1e6, value };
 }
 
-export function heapUsedMb(): number {
-  globalThis.gc?.();
-  return process.memoryUsage().heapUsed / 1024 / 1024;
+const collectGarbage: () => void =
+  (globalThis as { gc?: () => void }).gc ??
+  (() => {
+    v8.setFlagsFromString('--expose-gc');
+    return vm.runInNewContext('gc') as () => void;
+  })();
+
+/**
+ * Heap plus array buffers: our postings live in typed arrays, outside the JS heap proper. The
+ * backing stores of collected arrays are released a tick after the collection, hence the waits.
+ */
+export async function memoryMb(): Promise<number> {
+  for (let round = 0; round < 3; round++) {
+    collectGarbage();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const usage = process.memoryUsage();
+  return (usage.heapUsed + usage.arrayBuffers) / 1024 / 1024;
 }
 
 export function round(value: number, digits = 3): number {

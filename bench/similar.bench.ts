@@ -2,8 +2,6 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import type { IssueText } from '../src/classify/types.js';
 import { DEFAULT_SIMILARITY_FLOOR, SimilarIssueIndex, issueTerms, rebuildFromStore } from '../src/similar/index.js';
 import { defaultTermThreadCount } from '../src/similar/term-threads.js';
@@ -12,7 +10,7 @@ import { loadSimilarIndex } from '../src/similar/snapshot-file.js';
 import { createSqliteStore } from '../src/store/sqlite-store.js';
 import type { StoredIssue } from '../src/store/types.js';
 import { benchCorpus } from './corpus-gen.js';
-import { median, percentile, round, timeIt, type Bench, type Figure } from './harness.js';
+import { median, memoryMb, percentile, round, timeIt, type Bench, type Figure } from './harness.js';
 
 /**
  * Similar-issue lookup against its anchor, natural's `TfIdf` (loaded by path: the whole
@@ -32,26 +30,6 @@ const queryCount = 200;
 const queryPasses = 3;
 /** natural's queries per size are capped by count and by total time. */
 const naturalQueryBudgetMs = 30_000;
-
-const collectGarbage: () => void =
-  (globalThis as { gc?: () => void }).gc ??
-  (() => {
-    v8.setFlagsFromString('--expose-gc');
-    return vm.runInNewContext('gc') as () => void;
-  })();
-
-/**
- * Heap plus array buffers: our postings live in typed arrays, outside the JS heap proper. The
- * backing stores of collected arrays are released a tick after the collection, hence the waits.
- */
-async function memoryMb(): Promise<number> {
-  for (let round = 0; round < 3; round++) {
-    collectGarbage();
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  const usage = process.memoryUsage();
-  return (usage.heapUsed + usage.arrayBuffers) / 1024 / 1024;
-}
 
 /** natural keeps documents as plain objects: these keys collide with their properties (NaN scores). */
 function safeForNatural(term: string): boolean {
