@@ -88,7 +88,6 @@ export class RepoTermIndex {
   /** Terms whose df changed since the norm sums were last brought up to date. */
   private staleTerms: number[] = [];
   private isStale = new Uint8Array(0);
-  private staleWork = 0;
 
   /** Documents live in slots; an edited or removed issue leaves its old slot dead until compaction. */
   private readonly slotOfNumber = new Map<number, number>();
@@ -110,7 +109,6 @@ export class RepoTermIndex {
   private termsLength = new Int32Array(0);
   /** Per slot, side by side so one cache line serves a query: Σ w², Σ w²·a, Σ w²·a². */
   private normSums = new Float64Array(0);
-  private liveCount = 0;
   private totalPostings = 0;
 
   /** Query scratch space: per slot, the dot product so far (0: not reached). */
@@ -120,12 +118,12 @@ export class RepoTermIndex {
   private termFactors = new Float64Array(0);
 
   get size(): number {
-    return this.liveCount;
+    return this.slotOfNumber.size;
   }
 
   /** True once removed documents outnumber live ones: time to swap in `compacted()`. */
   get wasteful(): boolean {
-    return this.slotCount - this.liveCount > Math.max(1024, this.liveCount);
+    return this.slotCount - this.size > Math.max(1024, this.size);
   }
 
   /** Term ids for the given terms, creating ids for new terms; returns the document's counts. */
@@ -165,15 +163,14 @@ export class RepoTermIndex {
     this.flags[slot] = 0;
     this.titles[slot] = '';
     this.urls[slot] = '';
-    this.liveCount--;
     return true;
   }
 
   /** natural's `TfIdf.tfidf(terms, d)` for every live document that shares a term with the query. */
   rawScores(queryTerms: readonly string[]): Map<number, number> {
     const scores = new Map<number, number>();
-    if (this.liveCount === 0) return scores;
-    const c = 1 + Math.log(this.liveCount);
+    if (this.size === 0) return scores;
+    const c = 1 + Math.log(this.size);
     for (const [term, queryCount] of countTerms(queryTerms)) {
       const id = this.termIds.get(term);
       if (id === undefined || this.documentFrequency[id] === 0) continue;
@@ -206,10 +203,10 @@ export class RepoTermIndex {
    * median, a third at p99).
    */
   similar(queryTerms: readonly string[], options: RankOptions): ScoredIssue[] {
-    if (this.liveCount === 0) return [];
+    if (this.size === 0) return [];
     this.syncNorms();
     this.ensureScratch();
-    const c = 1 + Math.log(this.liveCount);
+    const c = 1 + Math.log(this.size);
     const known: QueryTerm[] = [];
     let queryNormSq = 0;
     for (const [term, queryCount] of countTerms(queryTerms)) {
@@ -406,7 +403,6 @@ export class RepoTermIndex {
     this.normSums = grown(this.normSums, 3 * slot + 3);
     this.describe(slot, issue);
     this.slotOfNumber.set(issue.number, slot);
-    this.liveCount++;
 
     const start = this.termPoolLength;
     const pairs = counts.length / 2;
@@ -453,14 +449,15 @@ export class RepoTermIndex {
     if (this.isStale[term] === 0) {
       this.isStale[term] = 1;
       this.staleTerms.push(term);
-      this.staleWork += this.postingLengths[term];
     }
   }
 
   /** Brings every live document's norm sums up to date with the current document frequencies. */
   private syncNorms(): void {
     if (this.staleTerms.length === 0) return;
-    if (this.staleWork > this.totalPostings / 2) {
+    let staleWork = 0;
+    for (const term of this.staleTerms) staleWork += this.postingLengths[term];
+    if (staleWork > this.totalPostings / 2) {
       this.recomputeNorms();
       return;
     }
@@ -487,7 +484,6 @@ export class RepoTermIndex {
   private clearStale(): void {
     for (const term of this.staleTerms) this.isStale[term] = 0;
     this.staleTerms = [];
-    this.staleWork = 0;
   }
 
   private recomputeNorms(): void {
